@@ -1,0 +1,42 @@
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.Normalization;
+
+/// <summary>The status and time rules the adapters share.</summary>
+public static class InvoiceRules
+{
+    /// <summary>Today's date in UTC on the given clock.</summary>
+    /// <param name="time">The clock.</param>
+    /// <returns>Today.</returns>
+    public static DateOnly Today(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>An unpaid invoice is overdue when its due date is before today, else open.</summary>
+    /// <param name="dueDate">The due date, if known.</param>
+    /// <param name="time">The clock.</param>
+    /// <returns><see cref="InvoiceStatus.Overdue"/> or <see cref="InvoiceStatus.Open"/>.</returns>
+    public static InvoiceStatus OpenOrOverdue(DateOnly? dueDate, TimeProvider time) =>
+        dueDate is { } due && due < Today(time) ? InvoiceStatus.Overdue : InvoiceStatus.Open;
+
+    /// <summary>The currency: the payload's, else the source's setting, else the adapter's default, upper-cased.</summary>
+    /// <param name="payload">The payload's currency, if any.</param>
+    /// <param name="source">The source.</param>
+    /// <param name="adapterDefault">The adapter's default.</param>
+    /// <returns>The ISO 4217 code.</returns>
+    public static string Currency(string? payload, SourceDescriptor source, string adapterDefault)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var value = !string.IsNullOrWhiteSpace(payload) ? payload
+            : !string.IsNullOrWhiteSpace(source.Currency) ? source.Currency
+            : adapterDefault;
+        return value.Trim().ToUpperInvariant();
+    }
+
+    /// <summary>Returns <c>null</c> for a blank string, else the string trimmed.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The trimmed value or <c>null</c>.</returns>
+    public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json;
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.Normalization;
+
+/// <summary>
+/// Turns untrusted upstream values into canonical ones. Every parser returns <c>null</c> for an
+/// absent value and records an <see cref="WarningCodes.UnparsedValue"/> warning for a value that is
+/// present but not understood, so nothing is silently lost.
+/// </summary>
+public sealed class UpstreamValues
+{
+    private static readonly string[] DateTimeFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        "yyyy-MM-dd'T'HH:mm:ss",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd HH:mm:ssK",
+        "yyyy-MM-dd HH:mm:ss",
+    ];
+
+    private readonly List<InvoiceWarning> _warnings = [];
+
+    /// <summary>The warnings recorded so far.</summary>
+    public IReadOnlyList<InvoiceWarning> Warnings => _warnings;
+
+    /// <summary>Records a warning.</summary>
+    /// <param name="code">The code.</param>
+    /// <param name="message">The message.</param>
+    public void Warn(string code, string message) => _warnings.Add(new InvoiceWarning(code, message));
+
+    /// <summary>Reads a date: <c>yyyy-MM-dd</c>, or the date part of an RFC 3339 date-time, or one of <paramref name="formats"/>.</summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The upstream value.</param>
+    /// <param name="formats">Extra exact formats to accept.</param>
+    /// <returns>The date, or <c>null</c>.</returns>
+    public DateOnly? Date(string field, string? value, params string[] formats)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        if (formats.Length > 0 && System.DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact))
+        {
+            return DateOnly.FromDateTime(exact);
+        }
+
+        if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out var dateTime))
+        {
+            // A date-time given for a date: its calendar day where the upstream wrote it.
+            return DateOnly.FromDateTime(dateTime.DateTime);
+        }
+
+        Unparsed(field, text, "a date");
+        return null;
+    }
+
+    /// <summary>Reads a date-time as UTC: RFC 3339 (no offset means UTC), or one of <paramref name="formats"/> (UTC).</summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The upstream value.</param>
+    /// <param name="formats">Extra exact formats to accept, read as UTC.</param>
+    /// <returns>The date-time in UTC, or <c>null</c>.</returns>
+    public DateTimeOffset? DateTime(string field, string? value, params string[] formats)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.Trim();
+        if (formats.Length > 0 && System.DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact))
+        {
+            return new DateTimeOffset(exact, TimeSpan.Zero);
+        }
+
+        if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out var dateTime))
+        {
+            return dateTime.ToUniversalTime();
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        }
+
+        Unparsed(field, text, "a date-time");
+        return null;
+    }
+
+    /// <summary>Reads a decimal from a JSON number or a numeric string, keeping the upstream's scale.</summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The upstream value (absent, null, number or string).</param>
+    /// <returns>The amount, or <c>null</c>.</returns>
+    public decimal? Decimal(string field, JsonElement? value)
+    {
+        if (value is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return null;
+        }
+
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var number))
+        {
+            return number;
+        }
+
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            var text = element.GetString();
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out number))
+            {
+                return number;
+            }
+        }
+
+        Unparsed(field, element.GetRawText(), "a number");
+        return null;
+    }
+
+    /// <summary>Reads a decimal from a string already read as text (e.g. a payload record's string field).</summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The text.</param>
+    /// <returns>The amount, or <c>null</c>.</returns>
+    public decimal? Decimal(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        Unparsed(field, value, "a number");
+        return null;
+    }
+
+    /// <summary>Records the warnings SPEC §3 asks for on totals: <c>net_exceeds_gross</c> and <c>totals_mismatch</c>.</summary>
+    /// <param name="totals">The totals.</param>
+    public void CheckTotals(InvoiceTotals totals)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        if (totals is { Net: { } net, Gross: { } gross } && net > gross)
+        {
+            Warn(WarningCodes.NetExceedsGross, $"The net amount {net} exceeds the gross amount {gross}.");
+        }
+
+        if (totals is { Net: { } n, Tax: { } t, Gross: { } g } && Math.Abs(n + t - g) > 0.01m)
+        {
+            Warn(WarningCodes.TotalsMismatch, $"Gross {g} differs from net {n} + tax {t}.");
+        }
+    }
+
+    /// <summary>Records an <see cref="WarningCodes.UnknownStatus"/> warning for a status value the adapter does not know.</summary>
+    /// <param name="field">The upstream field name.</param>
+    /// <param name="value">The value.</param>
+    /// <returns><see cref="InvoiceStatus.Unknown"/>.</returns>
+    public InvoiceStatus UnknownStatus(string field, string? value)
+    {
+        Warn(WarningCodes.UnknownStatus, $"The {field} value '{Clip(value)}' is not a known status.");
+        return InvoiceStatus.Unknown;
+    }
+
+    /// <summary>Records an <see cref="WarningCodes.UnparsedValue"/> warning.</summary>
+    /// <param name="field">The upstream field name.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="expected">What was expected, e.g. "a date".</param>
+    public void Unparsed(string field, string? value, string expected) =>
+        Warn(WarningCodes.UnparsedValue, $"The {field} value '{Clip(value)}' is not {expected}; it was left out.");
+
+    private static string Clip(string? value) =>
+        value is null ? "null" : value.Length > 64 ? string.Concat(value.AsSpan(0, 64), "…") : value;
+}

@@ -25,12 +25,13 @@ public interface IInvoiceAdapter
     IReadOnlyList<string> Validate(SourceDescriptor source);
 
     /// <summary>
-    /// Describes the token exchange used when the source's <c>Auth:Type</c> is <c>token</c>, or
-    /// <c>null</c> when this adapter has none (then <c>token</c> is a configuration error).
+    /// What this adapter knows about the source's authentication (e.g. a generic mapping's token
+    /// exchange), or <c>null</c>. The source's own <c>Auth</c> settings take precedence; this fills
+    /// what they leave out.
     /// </summary>
     /// <param name="source">The source's settings.</param>
-    /// <returns>The exchange, or <c>null</c>.</returns>
-    TokenExchange? DescribeTokenExchange(SourceDescriptor source) => null;
+    /// <returns>The adapter's auth defaults, or <c>null</c>.</returns>
+    AuthDefaults? DescribeAuth(SourceDescriptor source) => null;
 
     /// <summary>Creates the reader of one configured source.</summary>
     /// <param name="source">The source's validated settings.</param>

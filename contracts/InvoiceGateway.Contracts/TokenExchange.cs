@@ -71,3 +71,22 @@ public enum TokenExpiryUnit
     /// <summary>An absolute UTC time.</summary>
     Absolute,
 }
+
+/// <summary>An adapter's defaults for a source's authentication; the source's <c>Auth</c> settings win over them.</summary>
+public sealed record AuthDefaults
+{
+    /// <summary>
+    /// The auth type used when the source's settings name none: <c>none</c>, <c>basic</c>, <c>bearer</c>,
+    /// <c>apikey</c>, <c>goscore</c>, <c>oauth2</c> or <c>token</c>.
+    /// </summary>
+    public string? Type { get; init; }
+
+    /// <summary>The exchange used by the <c>token</c> auth type.</summary>
+    public TokenExchange? TokenExchange { get; init; }
+
+    /// <summary>The header that carries the key for the <c>apikey</c> auth type.</summary>
+    public string? HeaderName { get; init; }
+
+    /// <summary>The token endpoint for the <c>oauth2</c> auth type (relative to <c>BaseUrl</c> or absolute).</summary>
+    public string? TokenUrl { get; init; }
+}

@@ -22,6 +22,9 @@ public sealed class UpstreamValues
         "yyyy-MM-dd HH:mm:ss",
     ];
 
+    private const NumberStyles AmountStyles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint
+        | NumberStyles.AllowExponent | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
+
     private readonly List<InvoiceWarning> _warnings = [];
 
     /// <summary>The warnings recorded so far.</summary>
@@ -125,7 +128,7 @@ public sealed class UpstreamValues
                 return null;
             }
 
-            if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out number))
+            if (decimal.TryParse(text, AmountStyles, CultureInfo.InvariantCulture, out number))
             {
                 return number;
             }
@@ -146,7 +149,7 @@ public sealed class UpstreamValues
             return null;
         }
 
-        if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+        if (decimal.TryParse(value, AmountStyles, CultureInfo.InvariantCulture, out var number))
         {
             return number;
         }
@@ -160,7 +163,8 @@ public sealed class UpstreamValues
     public void CheckTotals(InvoiceTotals totals)
     {
         ArgumentNullException.ThrowIfNull(totals);
-        if (totals is { Net: { } net, Gross: { } gross } && net > gross)
+        // Credit notes may carry negative amounts: compare magnitudes.
+        if (totals is { Net: { } net, Gross: { } gross } && Math.Abs(net) > Math.Abs(gross))
         {
             Warn(WarningCodes.NetExceedsGross, $"The net amount {net} exceeds the gross amount {gross}.");
         }

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using InvoiceGateway.Adapters.Normalization;
+using InvoiceGateway.Adapters.SendRegning.Payload;
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.SendRegning.Mapping;
+
+/// <summary>Turns one SendRegning invoice object into a canonical invoice; throws when it is unusable.</summary>
+internal sealed class SendRegningNormalizer(SourceSettings settings)
+{
+    public Invoice Normalize(JsonElement entry)
+    {
+        var payload = UpstreamJson.Deserialize<SendRegningInvoicePayload>(entry);
+        if (string.IsNullOrWhiteSpace(payload.Number))
+        {
+            throw new UpstreamException("the invoice has no 'number'.");
+        }
+
+        var state = new NormalizationState(settings);
+        var invoice = SendRegningMapping.Mapper.Map<SendRegningInvoicePayload, Invoice>(payload, o => o.State = state);
+        state.Values.CheckTotals(invoice.Totals);
+        return invoice with
+        {
+            Status = Status(invoice.Totals, invoice.DueDate, settings.Source.Time),
+            Warnings = state.Values.Warnings,
+            Raw = entry.Clone(),
+        };
+    }
+
+    /// <summary>
+    /// Nothing due → paid; something but less than the gross due → partially paid; otherwise overdue
+    /// once the due date is past, else open.
+    /// </summary>
+    internal static InvoiceStatus Status(InvoiceTotals totals, DateOnly? dueDate, TimeProvider time) => totals switch
+    {
+        { Due: 0m } => InvoiceStatus.Paid,
+        { Due: > 0m and var due, Gross: { } gross } when due < gross => InvoiceStatus.PartiallyPaid,
+        _ => InvoiceRules.OpenOrOverdue(dueDate, time),
+    };
+}

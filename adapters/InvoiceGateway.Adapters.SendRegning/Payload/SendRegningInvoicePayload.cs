@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InvoiceGateway.Adapters.SendRegning.Payload;
+
+/// <summary>
+/// A SendRegning invoice as documented (camelCase names, read by the payload options' naming policy).
+/// Scalars are read as text so that amounts keep their scale and a value of the wrong type becomes an
+/// <c>unparsed_value</c> warning instead of a rejected invoice.
+/// </summary>
+internal sealed record SendRegningInvoicePayload
+{
+    /// <summary>The invoice number, a JSON number in the documentation; the source id as well.</summary>
+    public string? Number { get; init; }
+
+    /// <summary>True for a credit note.</summary>
+    public string? Credit { get; init; }
+
+    public string? OrderNumber { get; init; }
+
+    public string? InvoiceDate { get; init; }
+
+    public string? DueDate { get; init; }
+
+    public string? DeliveryDate { get; init; }
+
+    public string? OurReference { get; init; }
+
+    public string? YourReference { get; init; }
+
+    public string? Kid { get; init; }
+
+    public string? Tax { get; init; }
+
+    public string? Total { get; init; }
+
+    /// <summary>What is still to be paid.</summary>
+    public string? CurrentBalance { get; init; }
+
+    public string? InvoiceText { get; init; }
+
+    public string? AccountNumber { get; init; }
+
+    public string? Currency { get; init; }
+
+    public SendRegningPartyPayload? Originator { get; init; }
+
+    public SendRegningPartyPayload? Recipient { get; init; }
+
+    public SendRegningInternationalPayload? International { get; init; }
+
+    [JsonConverter(typeof(ItemsConverter))]
+    public IReadOnlyList<SendRegningItemPayload>? Items { get; init; }
+}
+
+/// <summary>The <c>originator</c> (seller) or <c>recipient</c> (buyer).</summary>
+internal sealed record SendRegningPartyPayload
+{
+    public string? Name { get; init; }
+
+    public string? OrganisationNumber { get; init; }
+
+    public string? CustomerNumber { get; init; }
+
+    public string? Email { get; init; }
+
+    public string? Phone { get; init; }
+
+    public string? Mobile { get; init; }
+
+    public string? Web { get; init; }
+
+    public SendRegningAddressPayload? Address { get; init; }
+}
+
+internal sealed record SendRegningAddressPayload
+{
+    public string? Address1 { get; init; }
+
+    public string? Address2 { get; init; }
+
+    public string? Zip { get; init; }
+
+    public string? City { get; init; }
+
+    /// <summary>A country name such as <c>NORGE</c>.</summary>
+    public string? Country { get; init; }
+}
+
+internal sealed record SendRegningInternationalPayload
+{
+    public string? Iban { get; init; }
+
+    public string? Bic { get; init; }
+}
+
+internal sealed record SendRegningItemPayload
+{
+    /// <summary>The line's position.</summary>
+    public string? Number { get; init; }
+
+    public string? Quantity { get; init; }
+
+    public string? Unit { get; init; }
+
+    public string? ProductCode { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? UnitPrice { get; init; }
+
+    /// <summary>Discount in percent.</summary>
+    public string? Discount { get; init; }
+
+    public string? TaxRate { get; init; }
+
+    /// <summary>The line amount with tax.</summary>
+    public string? Total { get; init; }
+
+    public string? TotalWithoutTax { get; init; }
+}
+
+/// <summary>Reads <c>items</c>, leaving out <c>null</c> entries (no line); an entry that is no object fails the invoice.</summary>
+internal sealed class ItemsConverter : JsonConverter<IReadOnlyList<SendRegningItemPayload>>
+{
+    public override IReadOnlyList<SendRegningItemPayload>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var items = JsonSerializer.Deserialize<List<SendRegningItemPayload?>>(ref reader, options)
+            ?? throw new JsonException("'items' must be an array.");
+        return items.OfType<SendRegningItemPayload>().ToArray();
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<SendRegningItemPayload> value, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Payload records are only read.");
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using InvoiceGateway.Adapters.Normalization;
+using InvoiceGateway.Adapters.SendRegning.Mapping;
+using InvoiceGateway.Adapters.SendRegning.Paging;
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.SendRegning;
+
+/// <summary>
+/// Reads the account's invoices page by page, following the <c>Link</c> header's <c>rel="next"</c>
+/// URL (absolute, or relative to the page's own URL) as long as it stays on the API's host.
+/// </summary>
+internal sealed class SendRegningSource : IInvoiceSource
+{
+    private readonly SourceDescriptor _source;
+    private readonly SendRegningOptions _options;
+    private readonly HttpClient _http;
+    private readonly Uri _baseAddress;
+    private readonly SendRegningNormalizer _normalizer;
+
+    public SendRegningSource(
+        SourceDescriptor source, SendRegningOptions options, HttpClient http, string defaultCurrency, InvoiceDirection direction)
+    {
+        _source = source;
+        _options = options;
+        _http = http;
+        _baseAddress = http.BaseAddress ?? source.BaseUrl;
+        _normalizer = new SendRegningNormalizer(new SourceSettings(source, defaultCurrency, direction));
+    }
+
+    public async Task<SourceListing> ListAsync(CancellationToken cancellationToken)
+    {
+        var entries = new InvoiceEntries(_source.Name, _source.Limits);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        Uri? page = new(_baseAddress, string.Create(CultureInfo.InvariantCulture, $"invoices/?page=1&perPage={_options.PageSize}"));
+        for (var count = 0; page is not null; count++)
+        {
+            if (count == _source.Limits.MaxPages)
+            {
+                entries.Notice(new SourceNotice(SourceNotice.Incomplete,
+                    $"Source '{_source.Name}' has more than {_source.Limits.MaxPages} pages; only those were read."));
+                break;
+            }
+
+            if (!visited.Add(page.AbsoluteUri))
+            {
+                entries.Notice(new SourceNotice(SourceNotice.Incomplete,
+                    $"Source '{_source.Name}' links back to a page already read ({page.AbsolutePath}); paging stopped there."));
+                break;
+            }
+
+            using var response = await SendAsync(page, cancellationToken).ConfigureAwait(false);
+            using (var document = await UpstreamJson.ReadAsync(_source.Name, response, _source.Limits, cancellationToken)
+                       .ConfigureAwait(false))
+            {
+                var invoices = UpstreamJson.RequireArray(_source.Name, document.RootElement, "invoices");
+                entries.AddAll(invoices, _normalizer.Normalize);
+            }
+
+            page = NextPage(response, page);
+        }
+
+        return entries.ToListing();
+    }
+
+    public async Task<Invoice?> GetAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        if (string.IsNullOrWhiteSpace(sourceId))
+        {
+            return null;
+        }
+
+        var uri = new Uri(_baseAddress, "invoices/" + Uri.EscapeDataString(sourceId));
+        using var response = await SendAsync(uri, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        using var document = await UpstreamJson.ReadAsync(_source.Name, response, _source.Limits, cancellationToken)
+            .ConfigureAwait(false);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new UpstreamException(UpstreamErrorCodes.Payload,
+                $"Source '{_source.Name}' sent {UpstreamJson.Describe(document.RootElement.ValueKind)} where an invoice object was expected.");
+        }
+
+        try
+        {
+            return _normalizer.Normalize(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException
+                                       or OverflowException or ArgumentException or UpstreamException)
+        {
+            throw new UpstreamException(UpstreamErrorCodes.Payload,
+                $"Source '{_source.Name}' sent an invoice that could not be read: {ex.Message}", null, ex);
+        }
+    }
+
+    /// <summary>
+    /// The <c>rel="next"</c> URL resolved against the page just read, or <c>null</c> on the last page.
+    /// A link to another scheme, host or port is refused: the source's credentials go with every request.
+    /// </summary>
+    private Uri? NextPage(HttpResponseMessage response, Uri current)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values) || LinkHeader.FindNext(values) is not { } target)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(current, target, out var next))
+        {
+            throw new UpstreamException(UpstreamErrorCodes.Payload,
+                $"Source '{_source.Name}' sent a next-page link that is not a URL.");
+        }
+
+        if (Uri.Compare(next, _baseAddress, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            throw new UpstreamException(UpstreamErrorCodes.Payload,
+                $"Source '{_source.Name}' sent a next-page link to {Origin(next)}, not to its own {Origin(_baseAddress)}; it was not followed.");
+        }
+
+        return next;
+    }
+
+    /// <summary>Scheme, host and port only: never the user info a URL may carry.</summary>
+    private static string Origin(Uri uri) => string.Create(CultureInfo.InvariantCulture, $"{uri.Scheme}://{uri.Host}:{uri.Port}");
+
+    private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new UpstreamException(UpstreamErrorCodes.Unreachable,
+                $"Source '{_source.Name}' could not be reached for GET {uri.AbsolutePath}.", null, ex);
+        }
+    }
+}

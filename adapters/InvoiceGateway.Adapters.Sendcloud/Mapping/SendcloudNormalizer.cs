@@ -1,0 +1,24 @@
+using System.Text.Json;
+using InvoiceGateway.Adapters.Normalization;
+using InvoiceGateway.Adapters.Sendcloud.Payload;
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.Sendcloud.Mapping;
+
+/// <summary>Turns one Sendcloud invoice object into a canonical invoice; throws when it is unusable.</summary>
+internal sealed class SendcloudNormalizer(SourceSettings settings)
+{
+    public Invoice Normalize(JsonElement entry)
+    {
+        var payload = UpstreamJson.Deserialize<SendcloudInvoicePayload>(entry);
+        if (string.IsNullOrWhiteSpace(payload.Id))
+        {
+            throw new UpstreamException("the invoice has no 'id'.");
+        }
+
+        var state = new NormalizationState(settings);
+        var invoice = SendcloudMapping.Mapper.Map<SendcloudInvoicePayload, Invoice>(payload, o => o.State = state);
+        state.Values.CheckTotals(invoice.Totals);
+        return invoice with { Warnings = state.Values.Warnings, Raw = entry.Clone() };
+    }
+}

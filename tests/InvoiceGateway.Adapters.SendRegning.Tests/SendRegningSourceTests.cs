@@ -1,0 +1,228 @@
+using System.Net;
+using InvoiceGateway.Adapters.SendRegning.Tests.Support;
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.SendRegning.Tests;
+
+public class SendRegningSourceTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string Entry(string number, string total = "100.00", string balance = "100.00", string dueDate = "2015-03-01") =>
+        $$"""{"number":{{number}},"credit":false,"invoiceDate":"2015-02-01","dueDate":"{{dueDate}}","tax":"20.00","total":{{total}},"currentBalance":{{balance}}}""";
+
+    private static HttpResponseMessage Page(string? link, params string[] entries)
+    {
+        var response = StubHttpHandler.Json($"[{string.Join(",", entries)}]");
+        if (link is not null)
+        {
+            response.Headers.TryAddWithoutValidation("Link", link);
+        }
+
+        return response;
+    }
+
+    private static string PageOf(HttpRequestMessage request) =>
+        request.RequestUri!.Query.Split("page=")[1].Split('&')[0];
+
+    [Fact]
+    public async Task List_WhenLinkHeaderIsRelative_ResolvesItAgainstTheRequestUri()
+    {
+        var handler = new StubHttpHandler(request => PageOf(request) switch
+        {
+            "1" => Page("<?page=2&perPage=2>; rel=\"next\"", Entry("1"), Entry("2")),
+            "2" => Page("</v1/invoices/?page=3&perPage=2>; rel=\"next\"", Entry("3"), Entry("4")),
+            _ => Page("</v1/invoices/?page=1&perPage=2>; rel=\"first\"", Entry("5")),
+        });
+
+        var listing = await SendRegningFixture.Create(handler, pageSize: 2).ListAsync(Cancel);
+
+        Assert.Equal(["1", "2", "3", "4", "5"], listing.Invoices.Select(i => i.SourceId));
+        Assert.Equal(
+            [
+                "https://api.sendregning.test/v1/invoices/?page=1&perPage=2",
+                "https://api.sendregning.test/v1/invoices/?page=2&perPage=2",
+                "https://api.sendregning.test/v1/invoices/?page=3&perPage=2",
+            ],
+            handler.Requests.Select(u => u.AbsoluteUri));
+        Assert.Empty(listing.Notices);
+    }
+
+    [Fact]
+    public async Task List_WhenLinkHeaderIsAbsoluteAmongOtherRelations_FollowsNextOnly()
+    {
+        const string Last = "<https://api.sendregning.test/v1/invoices/?page=9&perPage=1>; rel=\"last\"";
+        var handler = new StubHttpHandler(request => PageOf(request) switch
+        {
+            "1" => Page($"<https://api.sendregning.test/v1/invoices/?page=2&perPage=1>; rel=\"next\", {Last}", Entry("1")),
+            "2" => Page($"<https://API.sendregning.test/v1/invoices/?page=3&perPage=1>; title=\"a, b\"; rel=\"next last\", {Last}", Entry("2")),
+            _ => Page($"<https://api.sendregning.test/v1/invoices/?page=2&perPage=1>; rel=\"prev\", {Last}", Entry("3")),
+        });
+
+        var listing = await SendRegningFixture.Create(handler, pageSize: 1).ListAsync(Cancel);
+
+        Assert.Equal(["1", "2", "3"], listing.Invoices.Select(i => i.SourceId));
+        Assert.Equal(3, handler.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("<https://evil.test/v1/invoices/?page=2>; rel=\"next\"")]
+    [InlineData("<http://api.sendregning.test/v1/invoices/?page=2>; rel=\"next\"")]
+    [InlineData("<https://api.sendregning.test:8443/v1/invoices/?page=2>; rel=\"next\"")]
+    [InlineData("<//evil.test/v1/invoices/?page=2>; rel=\"next\"")]
+    public async Task List_WhenNextLinkPointsToAnotherHost_ThrowsWithoutFollowingIt(string link)
+    {
+        var handler = new StubHttpHandler(_ => Page(link, Entry("1")));
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => SendRegningFixture.Create(handler).ListAsync(Cancel));
+
+        Assert.Equal(UpstreamErrorCodes.Payload, error.Code);
+        Assert.Contains("'sendregning'", error.Message, StringComparison.Ordinal);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task List_WhenNextLinkRepeatsAPage_StopsWithIncompleteNotice()
+    {
+        var handler = new StubHttpHandler(request => PageOf(request) == "1"
+            ? Page("<?page=2&perPage=100>; rel=\"next\"", Entry("1"))
+            : Page("<?page=1&perPage=100>; rel=\"next\"", Entry("2")));
+
+        var listing = await SendRegningFixture.Create(handler).ListAsync(Cancel);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal(2, listing.Invoices.Count);
+        Assert.Equal(SourceNotice.Incomplete, Assert.Single(listing.Notices).Code);
+    }
+
+    [Fact]
+    public async Task List_WhenPagesNeverEnd_StopsAtMaxPagesWithIncompleteNotice()
+    {
+        var handler = new StubHttpHandler(request =>
+            Page($"<?page={int.Parse(PageOf(request), System.Globalization.CultureInfo.InvariantCulture) + 1}>; rel=\"next\"", Entry("1")));
+
+        var listing = await SendRegningFixture.Create(handler, limits: new UpstreamLimits(MaxPages: 4)).ListAsync(Cancel);
+
+        Assert.Equal(4, handler.Requests.Count);
+        Assert.Equal(SourceNotice.Incomplete, Assert.Single(listing.Notices).Code);
+    }
+
+    [Theory]
+    [InlineData("0", "2015-02-01", InvoiceStatus.Paid)]
+    [InlineData("0.00", "2015-03-01", InvoiceStatus.Paid)]
+    [InlineData("10", "2015-02-01", InvoiceStatus.PartiallyPaid)]
+    [InlineData("22.22", "2015-02-19", InvoiceStatus.Overdue)]
+    [InlineData("22.22", "2015-02-20", InvoiceStatus.Open)]
+    [InlineData("22.22", "2015-03-01", InvoiceStatus.Open)]
+    [InlineData("30", "2015-02-19", InvoiceStatus.Overdue)]
+    [InlineData("null", "2015-02-19", InvoiceStatus.Overdue)]
+    [InlineData("null", "null", InvoiceStatus.Open)]
+    public async Task List_WhenBalanceAndDueDateAreGiven_DerivesStatusByTheClock(string balance, string dueDate, InvoiceStatus expected)
+    {
+        var due = dueDate == "null" ? "null" : $"\"{dueDate}\"";
+        var handler = new StubHttpHandler(_ => Page(null,
+            $$"""{"number":1,"dueDate":{{due}},"tax":4.44,"total":22.22,"currentBalance":{{balance}}}"""));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal(expected, invoice.Status);
+    }
+
+    [Fact]
+    public async Task List_WhenTheClockMovesPastTheDueDate_TheSameInvoiceBecomesOverdue()
+    {
+        var handler = new StubHttpHandler(_ => Page(null, Entry("1", dueDate: "2015-03-01")));
+
+        var before = await SendRegningFixture.Create(handler, now: new DateTimeOffset(2015, 3, 1, 23, 59, 0, TimeSpan.Zero)).ListAsync(Cancel);
+        var after = await SendRegningFixture.Create(handler, now: new DateTimeOffset(2015, 3, 2, 0, 0, 0, TimeSpan.Zero)).ListAsync(Cancel);
+
+        Assert.Equal(InvoiceStatus.Open, Assert.Single(before.Invoices).Status);
+        Assert.Equal(InvoiceStatus.Overdue, Assert.Single(after.Invoices).Status);
+    }
+
+    [Fact]
+    public async Task List_WhenOneEntryIsMalformed_ServesTheOthersAndRejectsIt()
+    {
+        var handler = new StubHttpHandler(_ => Page(null,
+            Entry("1"), """{"number":2,"items":{"number":1}}""", """{"total":5}""", "[]", Entry("5")));
+
+        var listing = await SendRegningFixture.Create(handler).ListAsync(Cancel);
+
+        Assert.Equal(["sendregning:1", "sendregning:5"], listing.Invoices.Select(i => i.Id));
+        Assert.Equal(3, listing.Rejected);
+        Assert.Contains("Entry 1 (id '2') of source 'sendregning' was left out", listing.Notices[0].Message, StringComparison.Ordinal);
+        Assert.Contains("no 'number'", listing.Notices[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_WhenBodyIsNotAnArray_ThrowsPayloadError()
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json("""{"invoices":[]}"""));
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => SendRegningFixture.Create(handler).ListAsync(Cancel));
+
+        Assert.Equal(UpstreamErrorCodes.Payload, error.Code);
+    }
+
+    [Fact]
+    public async Task List_WhenNumbersAndCountriesAreGiven_ReadsIdsAsStringsAndCountriesAsIsoCodes()
+    {
+        var handler = new StubHttpHandler(_ => Page(null,
+            """{"number":123,"recipient":{"number":7,"organisationNumber":911919911,"address":{"zip":154,"country":"NORGE"}}}"""));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal("sendregning:123", invoice.Id);
+        Assert.Equal("123", invoice.Number);
+        Assert.Equal("911919911", invoice.Recipient?.OrganizationNumber);
+        Assert.Equal(new PostalAddress(PostalCode: "154", Country: "NO"), invoice.Recipient?.Address);
+    }
+
+    [Fact]
+    public async Task Get_WhenUpstreamAnswers404WithoutBody_ReturnsNull()
+    {
+        var handler = new StubHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.NotFound));
+
+        Assert.Null(await SendRegningFixture.Create(handler).GetAsync("999", Cancel));
+        Assert.Equal("/v1/invoices/999", Assert.Single(handler.Requests).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Get_WhenTheNumberHasReservedCharacters_EscapesIt()
+    {
+        var handler = new StubHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.NotFound));
+
+        await SendRegningFixture.Create(handler).GetAsync("A/../17?x", Cancel);
+
+        Assert.Equal("/v1/invoices/A%2F..%2F17%3Fx", Assert.Single(handler.Requests).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Get_WhenTheNumberIsBlank_ReturnsNullWithoutCallingUpstream()
+    {
+        var handler = new StubHttpHandler(_ => throw new InvalidOperationException("no call expected"));
+
+        Assert.Null(await SendRegningFixture.Create(handler).GetAsync("", Cancel));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Get_WhenBodyIsNotAnObject_ThrowsPayloadError()
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json("[]"));
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => SendRegningFixture.Create(handler).GetAsync("1", Cancel));
+
+        Assert.Equal(UpstreamErrorCodes.Payload, error.Code);
+    }
+
+    [Fact]
+    public async Task Get_WhenUpstreamRefusesTheCredentials_ThrowsUnauthorized()
+    {
+        var handler = new StubHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.Unauthorized));
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => SendRegningFixture.Create(handler).GetAsync("1", Cancel));
+
+        Assert.Equal(UpstreamErrorCodes.Unauthorized, error.Code);
+    }
+}

@@ -1,0 +1,32 @@
+using InvoiceGateway.Adapters.Sendcloud.Mapping;
+using InvoiceGateway.Adapters.Sendcloud.Tests.Support;
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.Sendcloud.Tests;
+
+public class SendcloudAdapterTests
+{
+    [Fact]
+    public void MappingConfiguration_WhenBuilt_IsValid() =>
+        SendcloudMapping.Configuration.AssertConfigurationIsValid();
+
+    [Fact]
+    public void Adapter_Always_DescribesItselfAsSpecified()
+    {
+        var adapter = new SendcloudAdapter();
+
+        Assert.Equal("sendcloud", adapter.Name);
+        Assert.Equal("EUR", adapter.DefaultCurrency);
+        Assert.Equal(InvoiceDirection.Payable, adapter.DefaultDirection);
+        var auth = ((IInvoiceAdapter)adapter).DescribeAuth(SendcloudFixture.Descriptor());
+        Assert.Equal("basic", auth?.Type);
+        Assert.Equal("https://account.sendcloud.com/oauth2/token/", auth?.TokenUrl);
+    }
+
+    [Fact]
+    public void Validate_WhenIssuerNameIsSetOrNot_ReturnsNoProblems()
+    {
+        Assert.Empty(new SendcloudAdapter().Validate(SendcloudFixture.Descriptor()));
+        Assert.Empty(new SendcloudAdapter().Validate(SendcloudFixture.Descriptor(("IssuerName", "Sendcloud B.V."))));
+    }
+}

@@ -132,7 +132,8 @@ public static class UpstreamJson
             : "an unknown position";
         var path = response?.RequestMessage?.RequestUri?.AbsolutePath;
         var request = path is null ? string.Empty : $" to GET {path}";
-        var depthExceeded = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+        // "The maximum configured depth of N has been exceeded" (a truncated body mentions depth too, differently).
+        var depthExceeded = ex.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
         return depthExceeded
             ? new UpstreamException(UpstreamErrorCodes.LimitExceeded,
                 $"Source '{source}' sent JSON nested deeper than {limits.MaxDepth} levels{request} (at {where}).", null, ex)

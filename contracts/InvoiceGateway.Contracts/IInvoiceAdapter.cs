@@ -17,6 +17,14 @@ public interface IInvoiceAdapter
     InvoiceDirection DefaultDirection { get; }
 
     /// <summary>
+    /// The direction of a source whose settings name none; by default <see cref="DefaultDirection"/>
+    /// (a generic adapter's mapping may say otherwise per source).
+    /// </summary>
+    /// <param name="source">The source's settings.</param>
+    /// <returns>The direction.</returns>
+    InvoiceDirection DefaultDirectionFor(SourceDescriptor source) => DefaultDirection;
+
+    /// <summary>
     /// Checks a source's settings (its <see cref="SourceDescriptor.Options"/> above all) and returns
     /// every problem found, each a sentence naming the option; empty when the source is valid.
     /// </summary>

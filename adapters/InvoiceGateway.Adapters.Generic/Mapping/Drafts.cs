@@ -1,0 +1,203 @@
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Adapters.Generic.Mapping;
+
+/// <summary>The mutable invoice the compiled field bindings write into; turned into the immutable record once.</summary>
+internal sealed class InvoiceDraft
+{
+    public string? SourceId { get; set; }
+
+    public string? Number { get; set; }
+
+    public InvoiceKind? Kind { get; set; }
+
+    public InvoiceDirection? Direction { get; set; }
+
+    public string? SourceStatus { get; set; }
+
+    public DateOnly? IssueDate { get; set; }
+
+    public DateOnly? DueDate { get; set; }
+
+    public DateOnly? DeliveryDate { get; set; }
+
+    public DateTimeOffset? PaidAt { get; set; }
+
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    public DateTimeOffset? UpdatedAt { get; set; }
+
+    public string? Currency { get; set; }
+
+    public decimal? Net { get; set; }
+
+    public decimal? Tax { get; set; }
+
+    public decimal? Gross { get; set; }
+
+    public decimal? Paid { get; set; }
+
+    public decimal? Due { get; set; }
+
+    public decimal? MinimumDue { get; set; }
+
+    public decimal? Credited { get; set; }
+
+    public DateOnly? DiscountUntil { get; set; }
+
+    public decimal? DiscountAmount { get; set; }
+
+    public decimal? DiscountRate { get; set; }
+
+    public PartyDraft Issuer { get; } = new();
+
+    public PartyDraft Recipient { get; } = new();
+
+    public string? AccountNumber { get; set; }
+
+    public string? Iban { get; set; }
+
+    public string? Bic { get; set; }
+
+    public string? PaymentReference { get; set; }
+
+    public string? PaymentLink { get; set; }
+
+    public string? OrderReference { get; set; }
+
+    public string? PurchaseOrderReference { get; set; }
+
+    public string? BuyerReference { get; set; }
+
+    public string? SellerReference { get; set; }
+
+    public string? EInvoiceReference { get; set; }
+
+    public string? ExternalReference { get; set; }
+
+    public DateOnly? PeriodStart { get; set; }
+
+    public DateOnly? PeriodEnd { get; set; }
+
+    public IReadOnlyList<InvoiceLine> Lines { get; set; } = [];
+
+    public string? Notes { get; set; }
+
+    public InvoiceTotals Totals() => Net is null && Tax is null && Gross is null && Paid is null && Due is null
+                                     && MinimumDue is null && Credited is null
+        ? InvoiceTotals.Empty
+        : new InvoiceTotals(Net, Tax, Gross, Paid, Due, MinimumDue, Credited);
+
+    public EarlyPaymentDiscount? EarlyPaymentDiscount() =>
+        DiscountUntil is null && DiscountAmount is null && DiscountRate is null
+            ? null
+            : new EarlyPaymentDiscount(DiscountUntil, DiscountAmount, DiscountRate);
+
+    public PaymentInstructions? Payment() =>
+        AccountNumber is null && Iban is null && Bic is null && PaymentReference is null && PaymentLink is null
+            ? null
+            : new PaymentInstructions(AccountNumber, Iban, Bic, PaymentReference, PaymentLink);
+
+    public InvoiceReferences References() =>
+        OrderReference is null && PurchaseOrderReference is null && BuyerReference is null && SellerReference is null
+        && EInvoiceReference is null && ExternalReference is null
+            ? InvoiceReferences.Empty
+            : new InvoiceReferences(OrderReference, PurchaseOrderReference, BuyerReference, SellerReference,
+                EInvoiceReference, ExternalReference);
+
+    public InvoicePeriod? Period() =>
+        PeriodStart is null && PeriodEnd is null ? null : new InvoicePeriod(PeriodStart, PeriodEnd);
+}
+
+/// <summary>The mutable party of an <see cref="InvoiceDraft"/>.</summary>
+internal sealed class PartyDraft
+{
+    public string? Name { get; set; }
+
+    public string? OrganizationNumber { get; set; }
+
+    public string? VatNumber { get; set; }
+
+    public string? CustomerNumber { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Website { get; set; }
+
+    public string? Line1 { get; set; }
+
+    public string? Line2 { get; set; }
+
+    public string? PostalCode { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Country { get; set; }
+
+    public Party? ToParty()
+    {
+        var address = Line1 is null && Line2 is null && PostalCode is null && City is null && Country is null
+            ? null
+            : new PostalAddress(Line1, Line2, PostalCode, City, Country);
+        if (address is null && Name is null && OrganizationNumber is null && VatNumber is null && CustomerNumber is null
+            && Email is null && Phone is null && Website is null)
+        {
+            return null;
+        }
+
+        return new Party
+        {
+            Name = Name,
+            OrganizationNumber = OrganizationNumber,
+            VatNumber = VatNumber,
+            CustomerNumber = CustomerNumber,
+            Email = Email,
+            Phone = Phone,
+            Website = Website,
+            Address = address,
+        };
+    }
+}
+
+/// <summary>The mutable line the line bindings write into.</summary>
+internal sealed class LineDraft
+{
+    public int? Position { get; set; }
+
+    public string? Code { get; set; }
+
+    public string? Description { get; set; }
+
+    public decimal? Quantity { get; set; }
+
+    public string? Unit { get; set; }
+
+    public decimal? UnitPrice { get; set; }
+
+    public decimal? DiscountPercent { get; set; }
+
+    public decimal? TaxRate { get; set; }
+
+    public decimal? Net { get; set; }
+
+    public decimal? Tax { get; set; }
+
+    public decimal? Gross { get; set; }
+
+    public InvoiceLine ToLine() => new()
+    {
+        Position = Position,
+        Code = Code,
+        Description = Description,
+        Quantity = Quantity,
+        Unit = Unit,
+        UnitPrice = UnitPrice,
+        DiscountPercent = DiscountPercent,
+        TaxRate = TaxRate,
+        Net = Net,
+        Tax = Tax,
+        Gross = Gross,
+    };
+}

@@ -1,0 +1,191 @@
+using InvoiceGateway.Caching;
+using InvoiceGateway.Contracts;
+using InvoiceGateway.Gateway.Aggregation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InvoiceGateway.Gateway.Apis;
+
+/// <summary><c>/v1/invoices</c>: the merged list across sources and one invoice by id.</summary>
+internal static class InvoicesApi
+{
+    private const int MaxSourceIdLength = 256;
+
+    public static RouteGroupBuilder MapInvoicesApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/invoices").WithTags("Invoices");
+
+        group.MapGet("/", ListInvoices)
+            .WithName("ListInvoices")
+            .WithSummary("The invoices of every source the caller may read, merged, filtered, sorted and paged.")
+            .Produces<InvoiceListDocument>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
+
+        group.MapGet("/{id}", GetInvoice)
+            .WithName("GetInvoice")
+            .WithSummary("One invoice by its id ({source}:{sourceId}), in full detail where the source has a detail endpoint.")
+            .Produces<Invoice>(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
+        return group;
+    }
+
+    internal static async Task<Results<InvoiceListResult, ProblemHttpResult>> ListInvoices(
+        HttpContext http, GatewayContext gateway)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var query = InvoiceQuery.Parse(http.Request.Query, gateway.Settings.DefaultLimit, errors);
+        var caller = GatewayContext.Caller(http);
+        var readable = gateway.Readable(caller);
+        if (query.Sources is { } requested)
+        {
+            foreach (var name in requested.Where(n => readable.All(s => s.Name != n)))
+            {
+                InvoiceQuery.Add(errors, "source", $"'{name}' is not a source you can read.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest(errors);
+        }
+
+        var outcomes = await gateway.Aggregator
+            .ReadListsAsync(readable, query.Sources, GatewayContext.NoCache(http.Request), http.RequestAborted)
+            .ConfigureAwait(false);
+
+        var queried = outcomes.Where(o => o.State != SourceState.Skipped).ToArray();
+        if (queried.Length > 0 && queried.All(o => o.State == SourceState.Failed))
+        {
+            http.Response.Headers["X-Gateway-Complete"] = "false";
+            return Problems.Status(StatusCodes.Status502BadGateway, "Every source failed.",
+                "No source could be read and nothing is cached: " + string.Join(" ", queried.Select(o => o.Error!.Message)),
+                new Dictionary<string, object?>
+                {
+                    ["sources"] = queried.Select(o => new { name = o.Name, code = o.Error!.Code, message = o.Error.Message }).ToArray(),
+                });
+        }
+
+        var page = InvoicePage.Build(outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!), query);
+        return new InvoiceListResult(page, outcomes, query.IncludeRaw);
+    }
+
+    internal static async Task<IResult> GetInvoice(string id, HttpContext http, GatewayContext gateway)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var includeRaw = ParseDetailQuery(http.Request.Query, errors);
+        var separator = id.IndexOf(':', StringComparison.Ordinal);
+        var sourceName = separator > 0 ? id[..separator] : string.Empty;
+        var sourceId = separator > 0 ? id[(separator + 1)..] : string.Empty;
+        if (separator <= 0 || !GatewayNames.IsSourceName(sourceName) || sourceId.Length is 0 or > MaxSourceIdLength
+            || sourceId.Any(char.IsControl))
+        {
+            InvoiceQuery.Add(errors, "id", $"An invoice id has the form {{source}}:{{sourceId}} (sourceId 1-{MaxSourceIdLength} printable characters).");
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest(errors);
+        }
+
+        var caller = GatewayContext.Caller(http);
+        var source = gateway.Sources.Find(sourceName);
+        if (source is null || !caller.CanRead(source.Name))
+        {
+            return Problems.NotFound($"There is no source '{sourceName}' you can read.");
+        }
+
+        CacheResult<InvoiceDetail> result;
+        try
+        {
+            result = await gateway.Aggregator
+                .ReadDetailAsync(source, sourceId, GatewayContext.NoCache(http.Request), http.RequestAborted)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            var error = SourceError.From(source.Name, ex, source.Settings.Timeout);
+            var status = error.Code switch
+            {
+                UpstreamErrorCodes.Timeout => StatusCodes.Status504GatewayTimeout,
+                UpstreamErrorCodes.CircuitOpen => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status502BadGateway,
+            };
+            return Problems.Status(status, "The source could not be read.", error.Message,
+                new Dictionary<string, object?> { ["source"] = source.Name, ["code"] = error.Code });
+        }
+
+        var detail = result.Value;
+        if (detail.Invoice is null)
+        {
+            return Problems.NotFound($"Source '{source.Name}' has no invoice '{sourceId}'.");
+        }
+
+        http.Response.Headers["X-Cache"] = result.State switch
+        {
+            CacheState.Hit => "hit",
+            CacheState.Stale => "stale",
+            _ => "miss",
+        };
+
+        var body = includeRaw ? CanonicalJson.Serialize(detail.Invoice) : detail.Json;
+        var etag = includeRaw ? EntityTag.For(body) : detail.ETag;
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "private, no-cache";
+        if (IfNoneMatch(http.Request, etag))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Bytes(body, "application/json");
+    }
+
+    private static bool IfNoneMatch(HttpRequest request, string etag)
+    {
+        foreach (var value in request.Headers.IfNoneMatch)
+        {
+            foreach (var candidate in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries))
+            {
+                var tag = candidate.StartsWith("W/", StringComparison.Ordinal) ? candidate[2..] : candidate;
+                if (tag == "*" || tag == etag)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ParseDetailQuery(IQueryCollection query, Dictionary<string, string[]> errors)
+    {
+        var raw = false;
+        foreach (var (key, values) in query)
+        {
+            if (key != "include")
+            {
+                InvoiceQuery.Add(errors, key, $"'{(key.Length > 64 ? key[..64] : key)}' is not a parameter of this endpoint (known: include).");
+                continue;
+            }
+
+            foreach (var item in values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries)))
+            {
+                if (item == "raw")
+                {
+                    raw = true;
+                }
+                else
+                {
+                    InvoiceQuery.Add(errors, "include", $"'{(item.Length > 64 ? item[..64] : item)}' cannot be included (only 'raw').");
+                }
+            }
+        }
+
+        return raw;
+    }
+}

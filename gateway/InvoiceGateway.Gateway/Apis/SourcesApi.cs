@@ -1,0 +1,94 @@
+using InvoiceGateway.Gateway.Aggregation;
+using InvoiceGateway.Gateway.Sources;
+using InvoiceGateway.Upstream;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InvoiceGateway.Gateway.Apis;
+
+/// <summary><c>/v1/sources</c>: what sources there are, how they are doing, and the admin refresh.</summary>
+internal static class SourcesApi
+{
+    public static RouteGroupBuilder MapSourcesApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/sources").WithTags("Sources");
+
+        group.MapGet("/", ListSources)
+            .WithName("ListSources")
+            .WithSummary("Each source the caller may read: adapter, direction, health, circuit state, last success and last error.");
+
+        group.MapPost("/{name}/refresh", RefreshSource)
+            .WithName("RefreshSource")
+            .WithSummary("Admin: drop the source's cache (in every replica) and read its list again.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    internal static Ok<SourceDocument[]> ListSources(HttpContext http, GatewayContext gateway) =>
+        TypedResults.Ok(gateway.Readable(GatewayContext.Caller(http)).Select(Describe).ToArray());
+
+    internal static async Task<Results<Ok<RefreshDocument>, ProblemHttpResult>> RefreshSource(
+        string name, HttpContext http, GatewayContext gateway, InvoiceGateway.Caching.TieredCache cache)
+    {
+        var caller = GatewayContext.Caller(http);
+        var source = gateway.Sources.Find(name);
+        if (!caller.IsAdmin)
+        {
+            return Problems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
+                gateway.Settings.ApiKeys.Count == 0
+                    ? "Admin endpoints are off: no API keys are configured."
+                    : "This endpoint needs an admin API key.");
+        }
+
+        if (source is null || !caller.CanRead(source.Name))
+        {
+            return Problems.NotFound($"There is no source '{name}' you can read.");
+        }
+
+        await cache.InvalidateAsync(source.CachePrefix, http.RequestAborted).ConfigureAwait(false);
+        var outcome = await gateway.Aggregator.ReadListAsync(source, bypass: true, http.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new RefreshDocument(
+            outcome.Name,
+            outcome.State.ToString().ToLowerInvariant(),
+            outcome.Count,
+            outcome.DurationMs,
+            outcome.Error is { } e ? new SourceErrorDocument(e.Code, e.Message) : null));
+    }
+
+    private static SourceDocument Describe(SourceRuntime source)
+    {
+        var client = source.Client;
+        var health = client.Circuit switch
+        {
+            CircuitState.Open or CircuitState.Isolated => "unhealthy",
+            CircuitState.HalfOpen => "degraded",
+            _ when client.LastErrorAt is { } failed && (client.LastSuccess is null || client.LastSuccess < failed) => "degraded",
+            _ => "healthy",
+        };
+
+        return new SourceDocument(
+            source.Name,
+            source.Adapter.Name,
+            InvoiceQuery.JsonName(source.Direction),
+            health,
+            InvoiceQuery.JsonName(client.Circuit),
+            client.LastSuccess,
+            client.LastError,
+            new CacheDocument(source.Settings.Cache.Ttl, source.Settings.Cache.StaleTtl));
+    }
+}
+
+internal sealed record SourceDocument(
+    string Name,
+    string Adapter,
+    string Direction,
+    string Health,
+    string Circuit,
+    DateTimeOffset? LastSuccess,
+    string? LastError,
+    CacheDocument Cache);
+
+internal sealed record CacheDocument(TimeSpan Ttl, TimeSpan StaleTtl);
+
+internal sealed record RefreshDocument(string Name, string State, int Count, long DurationMs, SourceErrorDocument? Error);

@@ -1,0 +1,80 @@
+using InvoiceGateway.Caching;
+using InvoiceGateway.Contracts;
+using InvoiceGateway.Upstream;
+
+namespace InvoiceGateway.Gateway.Configuration;
+
+/// <summary>The validated <c>Gateway</c> configuration section (SPEC §5).</summary>
+internal sealed record GatewaySettings
+{
+    public IReadOnlyList<SourceSettings> Sources { get; init; } = [];
+
+    /// <summary>StackExchange.Redis configuration string; <c>null</c> means L1 (memory) only.</summary>
+    public string? Redis { get; init; }
+
+    public IReadOnlyList<ApiKeySettings> ApiKeys { get; init; } = [];
+
+    /// <summary>Folder of plug-in adapter assemblies, relative to the content root.</summary>
+    public string Plugins { get; init; } = "plugins";
+
+    /// <summary>True when no source is configured and demo mode was not switched off.</summary>
+    public bool Demo { get; init; }
+
+    public RateLimitSettings RateLimit { get; init; } = new();
+
+    /// <summary>The default page size of <c>GET /v1/invoices</c>.</summary>
+    public int DefaultLimit { get; init; } = 50;
+}
+
+/// <summary>One configured source.</summary>
+internal sealed record SourceSettings
+{
+    public required string Name { get; init; }
+
+    public required string Adapter { get; init; }
+
+    public required Uri BaseUrl { get; init; }
+
+    public string? Currency { get; init; }
+
+    public InvoiceDirection? Direction { get; init; }
+
+    public UpstreamAuthOptions Auth { get; init; } = new();
+
+    public IReadOnlyDictionary<string, string?> Options { get; init; } =
+        new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Fresh for <c>Ttl</c>; served as stale when the upstream fails until <c>StaleTtl</c>.</summary>
+    public CachePolicy Cache { get; init; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+
+    /// <summary>How long one list or detail read of this source may take in all. The default value is 10 seconds.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public UpstreamResilienceOptions Resilience { get; init; } = new();
+
+    public UpstreamLimits Limits { get; init; } = UpstreamLimits.Default;
+}
+
+/// <summary>An API key and what it may read.</summary>
+internal sealed record ApiKeySettings
+{
+    public required string Name { get; init; }
+
+    /// <summary>The key itself, or <c>sha256:&lt;hex&gt;</c> of it; compared in constant time.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>Source names the key may read; <c>*</c> means all.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = ["*"];
+
+    public bool Admin { get; init; }
+}
+
+/// <summary>Requests per key per window (ASP.NET Core fixed-window rate limiting).</summary>
+internal sealed record RateLimitSettings
+{
+    /// <summary>The default value is 600.</summary>
+    public int PermitLimit { get; init; } = 600;
+
+    /// <summary>The default value is 1 minute.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(1);
+}

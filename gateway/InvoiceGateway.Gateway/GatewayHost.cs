@@ -1,0 +1,133 @@
+using InvoiceGateway.Caching;
+using InvoiceGateway.Gateway.Aggregation;
+using InvoiceGateway.Gateway.Apis;
+using InvoiceGateway.Gateway.Configuration;
+using InvoiceGateway.Gateway.Demo;
+using InvoiceGateway.Gateway.Proxy;
+using InvoiceGateway.Gateway.Security;
+using InvoiceGateway.Gateway.Sources;
+using InvoiceGateway.Sandbox;
+using InvoiceGateway.Upstream;
+using Yarp.ReverseProxy.Configuration;
+
+namespace InvoiceGateway.Gateway;
+
+/// <summary>Wires the gateway into a host: configuration checked at start-up, services, middleware and endpoints.</summary>
+internal static class GatewayHost
+{
+    /// <summary>
+    /// Reads and validates the <c>Gateway</c> section (starting the demo sandbox when no source is
+    /// configured) and registers the gateway's services. Throws <see cref="GatewayConfigurationException"/>
+    /// listing every problem.
+    /// </summary>
+    public static async Task AddInvoiceGatewayAsync(this WebApplicationBuilder builder)
+    {
+        var problems = new List<string>();
+        var settings = GatewaySettingsReader.Read(builder.Configuration, problems);
+        SandboxHost? sandbox = null;
+        if (settings.Demo && problems.Count == 0)
+        {
+            sandbox = await DemoMode.StartSandboxAsync(builder.Configuration).ConfigureAwait(false);
+            settings = settings with { Sources = DemoMode.Sources(sandbox) };
+        }
+
+        var contentRoot = builder.Environment.ContentRootPath;
+        using var startupLoggers = LoggerFactory.Create(logging => logging.AddConsole());
+        var startupLogger = startupLoggers.CreateLogger("InvoiceGateway.Startup");
+        var plugins = PluginLoader.Load(Path.Combine(contentRoot, settings.Plugins), startupLogger, problems);
+        var catalog = new AdapterCatalog(AdapterCatalog.BuiltIn.Concat(plugins), problems);
+        var plans = SourceRegistry.Plan(settings, catalog, contentRoot, problems);
+        if (problems.Count > 0)
+        {
+            if (sandbox is not null)
+            {
+                await sandbox.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw new GatewayConfigurationException(problems);
+        }
+
+        if (settings.ApiKeys.Count == 0)
+        {
+            startupLogger.LogWarning("No API keys are configured: every caller may read every source, and the admin endpoints are off.");
+        }
+
+        if (sandbox is not null)
+        {
+            startupLogger.LogInformation("Demo mode: no sources configured, serving the in-process sandbox at {Sandbox}", sandbox.RootUrl);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(catalog);
+        services.AddSingleton(new DemoSandbox(sandbox));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new UpstreamClientFactory(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => SourceRegistry.Create(plans, sp.GetRequiredService<UpstreamClientFactory>(), sp.GetRequiredService<TimeProvider>()));
+        if (settings.Redis is { } redis)
+        {
+            services.AddSingleton<IDistributedStore>(sp => RedisStore.Connect(
+                redis, new RedisStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisStore>>()));
+        }
+
+        services.AddSingleton(sp => new TieredCache(
+            sp.GetService<IDistributedStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TieredCache>>()));
+        services.AddSingleton<InvoiceAggregator>();
+        services.AddSingleton<GatewayContext>();
+        services.AddSingleton(new ApiKeyMatcher(settings.ApiKeys));
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        });
+        services.AddOpenApi();
+        services.AddGatewayRateLimiting(settings.RateLimit);
+        services.AddSingleton<SourceProxyConfigProvider>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<SourceProxyConfigProvider>());
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddSourcePassthrough();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+    }
+
+    public static WebApplication MapInvoiceGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
+
+        app.MapInvoicesApi();
+        app.MapSourcesApi();
+        app.MapHealthApi();
+        app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = "docs";
+            options.SwaggerEndpoint("/openapi/v1.json", "InvoiceGateway v1");
+            options.DocumentTitle = "InvoiceGateway API";
+        });
+
+        // Build the sources (and connect Redis) before the first request, and let them go at shutdown.
+        _ = app.Services.GetRequiredService<SourceRegistry>();
+        _ = app.Services.GetRequiredService<TieredCache>();
+        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<DemoSandbox>().Dispose());
+        return app;
+    }
+}
+
+/// <summary>The in-process sandbox of demo mode, if any; stopped with the host.</summary>
+internal sealed class DemoSandbox(SandboxHost? host) : IDisposable
+{
+    public SandboxHost? Host { get; } = host;
+
+    public void Dispose() => Host?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

@@ -108,7 +108,7 @@ internal sealed class DollrApi : UpstreamApi
         tokens = new TokenStore(time, TimeSpan.FromMinutes(TokenMinutes));
     }
 
-    protected override (string Amount, string Date) BrokenFields => ("total_amount", "due_date");
+    protected override (string Amount, string Date, string Id) BrokenFields => ("total_amount", "due_date", "id");
 
     // Runs once per start on up to a million invoices: compile it optimized right away, not after tiering.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

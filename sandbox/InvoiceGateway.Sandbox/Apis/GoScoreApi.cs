@@ -51,7 +51,7 @@ internal sealed class GoScoreApi : UpstreamApi
         tokens = new TokenStore(time, TimeSpan.FromMinutes(60));
     }
 
-    protected override (string Amount, string Date) BrokenFields => ("amount", "due_date");
+    protected override (string Amount, string Date, string Id) BrokenFields => ("amount", "due_date", "id");
 
     // Runs once per start on up to a million invoices: compile it optimized right away, not after tiering.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

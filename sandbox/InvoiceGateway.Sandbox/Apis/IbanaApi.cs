@@ -59,7 +59,7 @@ internal sealed class IbanaApi : UpstreamApi
         }
     }
 
-    protected override (string Amount, string Date) BrokenFields => ("totalAmount", "dueDate");
+    protected override (string Amount, string Date, string Id) BrokenFields => ("totalAmount", "dueDate", "id");
 
     public static (EntryList Invoices, string[] Ids) Generate(SandboxOptions options)
     {

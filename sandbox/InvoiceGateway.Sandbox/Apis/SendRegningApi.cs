@@ -67,7 +67,7 @@ internal sealed class SendRegningApi : UpstreamApi
         }
     }
 
-    protected override (string Amount, string Date) BrokenFields => ("total", "dueDate");
+    protected override (string Amount, string Date, string Id) BrokenFields => ("total", "dueDate", "number");
 
     public static (EntryList Invoices, long[] Numbers) Generate(SandboxOptions options)
     {

@@ -71,7 +71,7 @@ internal sealed class SendcloudApi : UpstreamApi
         tokens = new TokenStore(time, TimeSpan.FromSeconds(3600));
     }
 
-    protected override (string Amount, string Date) BrokenFields => ("price_incl", "date");
+    protected override (string Amount, string Date, string Id) BrokenFields => ("price_incl", "date", "id");
 
     internal sealed record SendcloudInvoice(
         long Id, string Ref, string Type, decimal PriceIncl, decimal PriceExcl, bool IsPayed, string Date, (long Id, string Name)[] Items);

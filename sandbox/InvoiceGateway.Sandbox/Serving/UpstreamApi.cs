@@ -22,8 +22,8 @@ internal abstract class UpstreamApi(int index)
 
     public string Name => SandboxApis.Names[Index];
 
-    /// <summary>The fields <see cref="SandboxFault.MalformedEntry"/> breaks: the amount and the (due) date.</summary>
-    protected abstract (string Amount, string Date) BrokenFields { get; }
+    /// <summary>The fields <see cref="SandboxFault.MalformedEntry"/> breaks: the amount, the (due) date and the id.</summary>
+    protected abstract (string Amount, string Date, string Id) BrokenFields { get; }
 
     public abstract bool IsAuthorized(HttpRequest request);
 
@@ -40,13 +40,17 @@ internal abstract class UpstreamApi(int index)
         return Reply.Json(StatusCodes.Status200OK, bytes.Length >= 2 ? bytes.AsMemory(0, bytes.Length / 2) : BrokenFallback);
     }
 
-    /// <summary>The entry with its amount turned into an object and its date into <c>not-a-date</c>; still valid JSON.</summary>
+    /// <summary>
+    /// The entry with its amount and id turned into objects and its date into <c>not-a-date</c>; still valid JSON,
+    /// but an invoice no adapter can identify.
+    /// </summary>
     public byte[] Break(ReadOnlyMemory<byte> entry, string? wrapper = null)
     {
         var root = JsonNode.Parse(entry.Span)!.AsObject();
         var invoice = wrapper is null ? root : root[wrapper]!.AsObject();
         invoice[BrokenFields.Amount] = new JsonObject { ["value"] = "twelve", ["currency"] = null };
         invoice[BrokenFields.Date] = "not-a-date";
+        invoice[BrokenFields.Id] = new JsonObject { ["broken"] = true };
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(entry.Length + 64);
         using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
         {

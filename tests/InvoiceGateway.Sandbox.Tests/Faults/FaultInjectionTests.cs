@@ -167,13 +167,13 @@ public class FaultInjectionTests : IClassFixture<FaultSandboxFixture>
     }
 
     [Theory]
-    [InlineData("goscore", "invoices/1?page=2&per_page=5", "invoices", "amount", "due_date")]
-    [InlineData("sendcloud", "user/invoices", "invoices", "price_incl", "date")]
-    [InlineData("sendregning", "invoices/?perPage=5", null, "total", "dueDate")]
-    [InlineData("ibana", "v1/invoice?limit=5", "data", "totalAmount", "dueDate")]
-    [InlineData("dollr", "v1/invoices/list", null, "total_amount", "due_date")]
+    [InlineData("goscore", "invoices/1?page=2&per_page=5", "invoices", "amount", "due_date", "id")]
+    [InlineData("sendcloud", "user/invoices", "invoices", "price_incl", "date", "id")]
+    [InlineData("sendregning", "invoices/?perPage=5", null, "total", "dueDate", "number")]
+    [InlineData("ibana", "v1/invoice?limit=5", "data", "totalAmount", "dueDate", "id")]
+    [InlineData("dollr", "v1/invoices/list", null, "total_amount", "due_date", "id")]
     public async Task MalformedEntry_BreaksExactlyOneListEntryButKeepsJsonValid(
-        string api, string relative, string? listProperty, string amountField, string dateField)
+        string api, string relative, string? listProperty, string amountField, string dateField, string idField)
     {
         var good = UpstreamClient.Elements(await Client.GetBytesAsync(api, relative), listProperty);
         Faults.Set(api, new SandboxFault { MalformedEntry = true });
@@ -183,6 +183,7 @@ public class FaultInjectionTests : IClassFixture<FaultSandboxFixture>
         Assert.Equal(good.Count, entries.Count);
         var broken = Assert.Single(entries, e => e.GetProperty(amountField).ValueKind == JsonValueKind.Object);
         Assert.Equal("not-a-date", broken.GetProperty(dateField).GetString());
+        Assert.Equal(JsonValueKind.Object, broken.GetProperty(idField).ValueKind);
         Assert.Single(entries, e => !good.Any(g => JsonElement.DeepEquals(g, e)));
     }
 

@@ -15,6 +15,9 @@ internal sealed class GoScoreSource(
     SourceDescriptor source, GoScoreOptions options, HttpClient http, string defaultCurrency, InvoiceDirection direction)
     : IInvoiceSource
 {
+    /// <summary>The most pages requested at once (after the first two, which go one at a time).</summary>
+    internal const int MaxPagesAhead = 8;
+
     private readonly GoScoreNormalizer _normalizer =
         new(new SourceSettings(source, InvoiceRules.Currency(null, source, defaultCurrency), direction));
 
@@ -56,59 +59,101 @@ internal sealed class GoScoreSource(
     /// shorter (or longer) than <c>per_page</c>, at a page that repeats the previous one and at
     /// <see cref="UpstreamLimits.MaxPages"/>.
     /// </summary>
+    /// <remarks>
+    /// GoScore tells no total, so the end is only known from a short page. Pages 1 and 2 are asked one at a
+    /// time (a list of one or two pages costs no extra request); after that, pages are requested ahead of the
+    /// one being read, 2, then 4, then <see cref="MaxPagesAhead"/> in flight, and still read in order. Pages asked
+    /// beyond the end (at most <see cref="MaxPagesAhead"/> - 1, answered empty) are cancelled or discarded.
+    /// </remarks>
     private async IAsyncEnumerable<JsonElement> ReadPagesAsync(
         Action<SourceNotice> notice, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var consent = Uri.EscapeDataString(options.ConsentId);
         var incompleteNoticed = false;
         string? previousFirst = null;
-        for (var page = 1; ; page++)
+        var requested = 0;
+        var pending = new Queue<Task<JsonDocument>>();
+        using var ahead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
         {
-            if (page > source.Limits.MaxPages)
+            for (var page = 1; ; page++)
             {
-                notice(new SourceNotice(SourceNotice.Incomplete,
-                    $"Source '{source.Name}' has more than {source.Limits.MaxPages} pages; only those were read."));
-                yield break;
-            }
+                if (page > source.Limits.MaxPages)
+                {
+                    notice(new SourceNotice(SourceNotice.Incomplete,
+                        $"Source '{source.Name}' has more than {source.Limits.MaxPages} pages; only those were read."));
+                    yield break;
+                }
 
-            var path = string.Create(CultureInfo.InvariantCulture, $"invoices/{consent}?page={page}&per_page={options.PageSize}");
-            using var response = await SendAsync(path, cancellationToken).ConfigureAwait(false);
-            using var document = await UpstreamJson.ReadAsync(source.Name, response, source.Limits, cancellationToken)
-                .ConfigureAwait(false);
-            var root = document.RootElement;
-            var collecting = CheckStatus(root);
-            if (collecting && !incompleteNoticed)
-            {
-                incompleteNoticed = true;
-                notice(new SourceNotice(SourceNotice.Incomplete,
-                    $"Source '{source.Name}' is still collecting the consent's invoices; those collected so far were served."));
-            }
+                // Full pages read so far: page - 1. Keep 1, 1, 2, 4, 8, ... pages in flight.
+                var inFlight = page <= 2 ? 1 : Math.Min(1 << (page - 2), MaxPagesAhead);
+                while (requested < Math.Min(page - 1 + inFlight, source.Limits.MaxPages))
+                {
+                    requested++;
+                    pending.Enqueue(FetchPageAsync(
+                        string.Create(CultureInfo.InvariantCulture, $"invoices/{consent}?page={requested}&per_page={options.PageSize}"),
+                        ahead.Token));
+                }
 
-            if (collecting && (!root.TryGetProperty("invoices", out var pending) || pending.ValueKind == JsonValueKind.Null))
-            {
-                // Nothing collected yet.
-                yield break;
-            }
+                using var document = await pending.Dequeue().ConfigureAwait(false);
+                var root = document.RootElement;
+                var collecting = CheckStatus(root);
+                if (collecting && !incompleteNoticed)
+                {
+                    incompleteNoticed = true;
+                    notice(new SourceNotice(SourceNotice.Incomplete,
+                        $"Source '{source.Name}' is still collecting the consent's invoices; those collected so far were served."));
+                }
 
-            var invoices = UpstreamJson.Require(source.Name, root, "invoices", JsonValueKind.Array);
-            var first = FirstId(invoices);
-            if (page > 1 && first is not null && first == previousFirst)
-            {
-                // The upstream ignores `page` and sends the same page again: everything was read.
-                yield break;
-            }
+                if (collecting && (!root.TryGetProperty("invoices", out var pendingInvoices) || pendingInvoices.ValueKind == JsonValueKind.Null))
+                {
+                    // Nothing collected yet.
+                    yield break;
+                }
 
-            previousFirst = first;
-            var count = invoices.GetArrayLength();
-            yield return invoices;
+                var invoices = UpstreamJson.Require(source.Name, root, "invoices", JsonValueKind.Array);
+                var first = FirstId(invoices);
+                if (page > 1 && first is not null && first == previousFirst)
+                {
+                    // The upstream ignores `page` and sends the same page again: everything was read.
+                    yield break;
+                }
 
-            // Shorter than asked: the last page. Longer than asked: the upstream ignores `per_page`
-            // and sent everything at once.
-            if (count != options.PageSize)
-            {
-                yield break;
+                previousFirst = first;
+                var count = invoices.GetArrayLength();
+                yield return invoices;
+
+                // Shorter than asked: the last page. Longer than asked: the upstream ignores `per_page`
+                // and sent everything at once.
+                if (count != options.PageSize)
+                {
+                    yield break;
+                }
             }
         }
+        finally
+        {
+            // Pages asked ahead that are not needed: stop them, and let go of what already arrived.
+            await ahead.CancelAsync().ConfigureAwait(false);
+            while (pending.TryDequeue(out var unread))
+            {
+                try
+                {
+                    (await unread.ConfigureAwait(false)).Dispose();
+                }
+#pragma warning disable CA1031 // An unneeded page's failure is no failure of the read.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }
+    }
+
+    private async Task<JsonDocument> FetchPageAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(path, cancellationToken).ConfigureAwait(false);
+        return await UpstreamJson.ReadAsync(source.Name, response, source.Limits, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -30,36 +30,73 @@ internal sealed class SendRegningSource : IInvoiceSource
         _normalizer = new SendRegningNormalizer(new SourceSettings(source, defaultCurrency, direction));
     }
 
+    /// <remarks>
+    /// The next page is known only from the <c>Link</c> header of the page before, so pages are read one after
+    /// the other; but that header arrives before the page's body, so the next page is asked for at once and
+    /// travels while this page's body is read and mapped.
+    /// </remarks>
     public async Task<SourceListing> ListAsync(CancellationToken cancellationToken)
     {
         var entries = new InvoiceEntries(_source.Name, _source.Limits);
-        var visited = new HashSet<string>(StringComparer.Ordinal);
-        Uri? page = new(_baseAddress, string.Create(CultureInfo.InvariantCulture, $"invoices/?page=1&perPage={_options.PageSize}"));
-        for (var count = 0; page is not null; count++)
+        var current = new Uri(_baseAddress, string.Create(CultureInfo.InvariantCulture, $"invoices/?page=1&perPage={_options.PageSize}"));
+        var visited = new HashSet<string>(StringComparer.Ordinal) { current.AbsoluteUri };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<HttpResponseMessage>? pending = SendAsync(current, stop.Token);
+        try
         {
-            if (count == _source.Limits.MaxPages)
+            for (var read = 1; pending is not null; read++)
             {
-                entries.Notice(new SourceNotice(SourceNotice.Incomplete,
-                    $"Source '{_source.Name}' has more than {_source.Limits.MaxPages} pages; only those were read."));
-                break;
-            }
+                using var response = await pending.ConfigureAwait(false);
+                pending = null;
+                SourceNotice? stopped = null;
+                if (NextPage(response, current) is { } next)
+                {
+                    if (read == _source.Limits.MaxPages)
+                    {
+                        stopped = new SourceNotice(SourceNotice.Incomplete,
+                            $"Source '{_source.Name}' has more than {_source.Limits.MaxPages} pages; only those were read.");
+                    }
+                    else if (!visited.Add(next.AbsoluteUri))
+                    {
+                        stopped = new SourceNotice(SourceNotice.Incomplete,
+                            $"Source '{_source.Name}' links back to a page already read ({next.AbsolutePath}); paging stopped there.");
+                    }
+                    else
+                    {
+                        pending = SendAsync(next, stop.Token);
+                        current = next;
+                    }
+                }
 
-            if (!visited.Add(page.AbsoluteUri))
+                using (var document = await UpstreamJson.ReadAsync(_source.Name, response, _source.Limits, cancellationToken)
+                           .ConfigureAwait(false))
+                {
+                    var invoices = UpstreamJson.RequireArray(_source.Name, document.RootElement, "invoices");
+                    entries.AddAll(invoices, _normalizer.Normalize);
+                }
+
+                if (stopped is not null)
+                {
+                    entries.Notice(stopped);
+                }
+            }
+        }
+        finally
+        {
+            if (pending is not null)
             {
-                entries.Notice(new SourceNotice(SourceNotice.Incomplete,
-                    $"Source '{_source.Name}' links back to a page already read ({page.AbsolutePath}); paging stopped there."));
-                break;
+                // This page failed: the next one, already asked for, is not needed.
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    (await pending.ConfigureAwait(false)).Dispose();
+                }
+#pragma warning disable CA1031 // The failure that matters is this page's, already on its way.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
             }
-
-            using var response = await SendAsync(page, cancellationToken).ConfigureAwait(false);
-            using (var document = await UpstreamJson.ReadAsync(_source.Name, response, _source.Limits, cancellationToken)
-                       .ConfigureAwait(false))
-            {
-                var invoices = UpstreamJson.RequireArray(_source.Name, document.RootElement, "invoices");
-                entries.AddAll(invoices, _normalizer.Normalize);
-            }
-
-            page = NextPage(response, page);
         }
 
         return entries.ToListing();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using InvoiceGateway.Adapters.GoScore.Tests.Support;
@@ -266,5 +268,74 @@ public class GoScoreSourceTests
 
         Assert.Equal(UpstreamErrorCodes.Payload, error.Code);
         Assert.IsType<JsonException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task List_WhenManyPagesAreFull_RequestsLaterPagesAheadAndKeepsTheirOrder()
+    {
+        // Eleven full pages of one invoice, then an empty one; each answer takes a while, so pages asked ahead overlap.
+        var upstream = new SlowPagesHandler(fullPages: 11, TimeSpan.FromMilliseconds(50));
+        var http = new HttpClient(upstream) { BaseAddress = new Uri(GoScoreFixture.BaseUrl) };
+
+        var listing = await new GoScoreAdapter().Create(GoScoreFixture.Descriptor(pageSize: 1), http).ListAsync(Cancel);
+
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => i.ToString(CultureInfo.InvariantCulture)), listing.Invoices.Select(i => i.SourceId));
+        Assert.Empty(listing.Notices);
+        Assert.Equal([1, 2], upstream.Started.Take(2));
+        Assert.InRange(upstream.MaxInFlight, 4, GoScoreSource.MaxPagesAhead);
+        Assert.InRange(upstream.Started.Count, 12, 11 + GoScoreSource.MaxPagesAhead);
+    }
+
+    [Fact]
+    public async Task List_WhenAPageAskedAheadFailsAfterTheLastPage_IgnoresIt()
+    {
+        var handler = new StubHttpHandler(request => int.Parse(PageOf(request), CultureInfo.InvariantCulture) switch
+        {
+            <= 3 and var page => StubHttpHandler.Json(Page("done", Entry(page.ToString(CultureInfo.InvariantCulture)))),
+            4 => StubHttpHandler.Json(Page("done")),
+            _ => StubHttpHandler.Json("{}", HttpStatusCode.InternalServerError),
+        });
+
+        var listing = await GoScoreFixture.Create(handler, pageSize: 1).ListAsync(Cancel);
+
+        Assert.Equal(["1", "2", "3"], listing.Invoices.Select(i => i.SourceId));
+        Assert.Empty(listing.Notices);
+        Assert.Contains(handler.Requests, uri => uri.Query.Contains("page=5&", StringComparison.Ordinal));
+    }
+
+    /// <summary>Answers page N after a delay, full (one invoice) up to <c>fullPages</c>, then empty; counts requests in flight.</summary>
+    private sealed class SlowPagesHandler(int fullPages, TimeSpan delay) : HttpMessageHandler
+    {
+        private int _inFlight;
+        private int _maxInFlight;
+
+        public ConcurrentQueue<int> Started { get; } = new();
+
+        public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var page = int.Parse(PageOf(request), CultureInfo.InvariantCulture);
+            Started.Enqueue(page);
+            var now = Interlocked.Increment(ref _inFlight);
+            for (var seen = Volatile.Read(ref _maxInFlight); now > seen; seen = Volatile.Read(ref _maxInFlight))
+            {
+                Interlocked.CompareExchange(ref _maxInFlight, now, seen);
+            }
+
+            try
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+
+            var body = page <= fullPages ? Page("done", Entry(page.ToString(CultureInfo.InvariantCulture))) : Page("done");
+            var response = StubHttpHandler.Json(body);
+            response.RequestMessage = request;
+            return response;
+        }
     }
 }

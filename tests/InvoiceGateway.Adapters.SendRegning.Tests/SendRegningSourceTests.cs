@@ -65,6 +65,30 @@ public class SendRegningSourceTests
         Assert.Equal(3, handler.Requests.Count);
     }
 
+    [Fact]
+    public async Task List_AsksForTheNextPageAsSoonAsItsLinkArrives_BeforeThisPagesBodyIsRead()
+    {
+        // Page 1's body is held back until page 2 has been asked for: reading page by page would wait forever.
+        var secondAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new StubHttpHandler(request =>
+        {
+            if (PageOf(request) == "2")
+            {
+                secondAsked.TrySetResult();
+                return Page(null, Entry("2"));
+            }
+
+            var first = new HttpResponseMessage(HttpStatusCode.OK) { Content = new GatedContent($"[{Entry("1")}]", secondAsked.Task) };
+            first.Headers.TryAddWithoutValidation("Link", "<?page=2&perPage=1>; rel=\"next\"");
+            return first;
+        });
+
+        var listing = await SendRegningFixture.Create(handler, pageSize: 1).ListAsync(Cancel);
+
+        Assert.Equal(["1", "2"], listing.Invoices.Select(i => i.SourceId));
+        Assert.Empty(listing.Notices);
+    }
+
     [Theory]
     [InlineData("<https://evil.test/v1/invoices/?page=2>; rel=\"next\"")]
     [InlineData("<http://api.sendregning.test/v1/invoices/?page=2>; rel=\"next\"")]
@@ -224,5 +248,21 @@ public class SendRegningSourceTests
         var error = await Assert.ThrowsAsync<UpstreamException>(() => SendRegningFixture.Create(handler).GetAsync("1", Cancel));
 
         Assert.Equal(UpstreamErrorCodes.Unauthorized, error.Code);
+    }
+
+    /// <summary>A body that is written only once <c>gate</c> completes.</summary>
+    private sealed class GatedContent(string json, Task gate) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await gate.WaitAsync(TimeSpan.FromSeconds(10));
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(json));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
     }
 }

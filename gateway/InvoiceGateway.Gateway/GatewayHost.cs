@@ -3,6 +3,7 @@ using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Apis;
 using InvoiceGateway.Gateway.Configuration;
 using InvoiceGateway.Gateway.Demo;
+using InvoiceGateway.Gateway.Diagnostics;
 using InvoiceGateway.Gateway.Proxy;
 using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
@@ -47,11 +48,6 @@ internal static class GatewayHost
             throw new GatewayConfigurationException(problems);
         }
 
-        if (settings.ApiKeys.Count == 0)
-        {
-            startupLogger.LogWarning("No API keys are configured: every caller may read every source, and the admin endpoints are off.");
-        }
-
         if (sandbox is not null)
         {
             startupLogger.LogInformation("Demo mode: no sources configured, serving the in-process sandbox at {Sandbox}", sandbox.RootUrl);
@@ -81,13 +77,23 @@ internal static class GatewayHost
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.AddOpenApi();
         services.AddGatewayRateLimiting(settings.RateLimit);
+        services.AddGatewayMetrics();
         services.AddSingleton<SourceProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<SourceProxyConfigProvider>());
         services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddSourcePassthrough();
+        // ASP.NET Core starts an Activity and a logging scope for every request whenever its hosting logger is on
+        // at any level; at the gateway's request rates that is measurable, and the category only logs per-request
+        // Information. Off unless configured (Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics).
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -109,12 +115,14 @@ internal static class GatewayHost
         app.MapHealthApi();
         app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.UseSwaggerUI(options =>
-        {
-            options.RoutePrefix = "docs";
-            options.SwaggerEndpoint("/openapi/v1.json", "InvoiceGateway v1");
-            options.DocumentTitle = "InvoiceGateway API";
-        });
+        // Only under /docs: the Swagger UI middleware matches every request's path with regular expressions.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase), docs =>
+            docs.UseSwaggerUI(options =>
+            {
+                options.RoutePrefix = "docs";
+                options.SwaggerEndpoint("/openapi/v1.json", "InvoiceGateway v1");
+                options.DocumentTitle = "InvoiceGateway API";
+            }));
 
         // Build the sources (and connect Redis) before the first request, and let them go at shutdown.
         _ = app.Services.GetRequiredService<SourceRegistry>();

@@ -75,4 +75,28 @@ public sealed class ConfigurationTests
         Assert.Empty(page["data"]!.AsArray());
         Assert.Empty(page["sources"]!.AsArray());
     }
+
+    [Fact]
+    public async Task Startup_WithABadMappingFile_ListsEveryMappingProblemWithFileAndPath()
+    {
+        var folder = Directory.CreateTempSubdirectory("ig-mapping-").FullName;
+        var file = Path.Combine(folder, "broken.json");
+        await File.WriteAllTextAsync(file, """
+            { "name": "broken", "colour": "blue",
+              "list": { "path": "invoices", "items": "data..x", "paging": { "kind": "sometimes" } },
+              "fields": { "sourceId": "id", "dueDate": { "path": "due", "convert": "tomorrow" }, "currency": 42 } }
+            """, TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<GatewayConfigurationException>(() => GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Sources:custom:Adapter"] = "generic",
+            ["Gateway:Sources:custom:BaseUrl"] = "https://api.example.test/",
+            ["Gateway:Sources:custom:Options:Mapping"] = file,
+        }));
+
+        Assert.Contains("broken.json", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Problems.Count(p => p.Contains("broken.json", StringComparison.Ordinal)) >= 3, error.Message);
+        Assert.Contains("colour", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tomorrow", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -42,10 +42,10 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
                 .WaitAsync(timeout, time, cancellationToken)
                 .ConfigureAwait(false);
 
-            return result.State == CacheState.Stale
+            return (result.State == CacheState.Stale
                 ? new SourceOutcome(source.Name, SourceState.Stale, result.Value, Elapsed(started),
                     SourceError.From(source.Name, result.Error ?? new TimeoutException(), timeout))
-                : new SourceOutcome(source.Name, SourceState.Ok, result.Value, Elapsed(started), null);
+                : new SourceOutcome(source.Name, SourceState.Ok, result.Value, Elapsed(started), null)) with { Cache = result.State };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -58,24 +58,24 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
             // The fetch may still be running (it warms the cache); meanwhile a last good copy beats nothing.
             if (cache.TryGetStale<SourceSnapshot>(source.ListCacheKey, source.Settings.Cache, out var stale) && stale is not null)
             {
-                return new SourceOutcome(source.Name, SourceState.Stale, stale.Value, Elapsed(started), error);
+                return new SourceOutcome(source.Name, SourceState.Stale, stale.Value, Elapsed(started), error) { Cache = CacheState.Stale };
             }
 
             return new SourceOutcome(source.Name, SourceState.Failed, null, Elapsed(started), error);
         }
     }
 
-    public async Task<CacheResult<InvoiceDetail>> ReadDetailAsync(
+    // Not async: a memory hit is a completed task, handed on as it is.
+    public Task<CacheResult<InvoiceDetail>> ReadDetailAsync(
         SourceRuntime source, string sourceId, bool bypass, CancellationToken cancellationToken) =>
-        await cache.GetOrFetchAsync(
+        cache.GetOrFetchAsync(
                 source.DetailCacheKey(sourceId),
                 source.Settings.Cache,
                 ct => FetchDetailAsync(source, sourceId, ct),
                 InvoiceDetailCodec.Instance,
                 bypass,
                 cancellationToken)
-            .WaitAsync(source.Settings.Timeout, time, cancellationToken)
-            .ConfigureAwait(false);
+            .WaitAsync(source.Settings.Timeout, time, cancellationToken);
 
     private static async Task<SourceSnapshot> FetchListAsync(SourceRuntime source, CancellationToken cancellationToken)
     {

@@ -25,11 +25,11 @@ internal sealed class InvoicePage
         var heads = new List<Head>();
         foreach (var snapshot in snapshots)
         {
-            var indexes = snapshot.Order(order);
-            var start = query.After is { } after ? FirstAfter(snapshot, indexes, order, after) : 0;
-            if (start < indexes.Length)
+            var view = snapshot.Order(order);
+            var start = query.After is { } after ? FirstAfter(snapshot, view, order, after) : 0;
+            if (start < view.Indexes.Length)
             {
-                heads.Add(new Head(snapshot, indexes, start));
+                heads.Add(new Head(snapshot, view, start));
             }
         }
 
@@ -40,16 +40,18 @@ internal sealed class InvoicePage
             var best = 0;
             for (var h = 1; h < heads.Count; h++)
             {
-                if (order.Compare(heads[h].Current, heads[best].Current) < 0)
+                var head = heads[h];
+                var leader = heads[best];
+                if (order.Compare(head.Key, head.Current.Id, leader.Key, leader.Current.Id) < 0)
                 {
                     best = h;
                 }
             }
 
-            var head = heads[best];
-            var invoice = head.Current;
-            var item = new PageItem(head.Snapshot, head.Indexes[head.Position]);
-            if (!head.Advance())
+            var chosen = heads[best];
+            var invoice = chosen.Current;
+            var item = new PageItem(chosen.Snapshot, chosen.Index);
+            if (!chosen.Advance())
             {
                 heads.RemoveAt(best);
             }
@@ -72,15 +74,14 @@ internal sealed class InvoicePage
         return new InvoicePage(items, next);
     }
 
-    private static int FirstAfter(SourceSnapshot snapshot, int[] indexes, InvoiceOrder order, InvoiceCursor after)
+    private static int FirstAfter(SourceSnapshot snapshot, SortedView view, InvoiceOrder order, InvoiceCursor after)
     {
         var key = after.KeyValue;
-        int low = 0, high = indexes.Length;
+        int low = 0, high = view.Indexes.Length;
         while (low < high)
         {
             var mid = (low + high) >>> 1;
-            var invoice = snapshot.Invoices[indexes[mid]];
-            if (order.Compare(order.KeyOf(invoice), invoice.Id, key, after.Id) <= 0)
+            if (order.Compare(view.Keys[mid], snapshot.Invoices[view.Indexes[mid]].Id, key, after.Id) <= 0)
             {
                 low = mid + 1;
             }
@@ -93,16 +94,19 @@ internal sealed class InvoicePage
         return low;
     }
 
-    private sealed class Head(SourceSnapshot snapshot, int[] indexes, int position)
+    /// <summary>A source's position in the merge: the invoice at <see cref="Position"/> of its sorted view.</summary>
+    private sealed class Head(SourceSnapshot snapshot, SortedView view, int position)
     {
         public SourceSnapshot Snapshot { get; } = snapshot;
 
-        public int[] Indexes { get; } = indexes;
-
         public int Position { get; private set; } = position;
 
-        public Contracts.Invoice Current => Snapshot.Invoices[Indexes[Position]];
+        public int Index => view.Indexes[Position];
 
-        public bool Advance() => ++Position < Indexes.Length;
+        public decimal? Key => view.Keys[Position];
+
+        public Contracts.Invoice Current => Snapshot.Invoices[view.Indexes[Position]];
+
+        public bool Advance() => ++Position < view.Indexes.Length;
     }
 }

@@ -214,6 +214,11 @@ internal sealed record InvoiceQuery
     private static HashSet<T>? EnumList<T>(IQueryCollection query, string name, Dictionary<string, string[]> errors)
         where T : struct, Enum
     {
+        if (!query.ContainsKey(name))
+        {
+            return null; // and no list of names to build for an error message, on every request
+        }
+
         var parsed = List(query, name, errors, v => ParseEnum<T>(v) is { } value ? (object)value : null, "one of " + EnumNames<T>());
         return parsed?.Select(v => (T)v).ToHashSet();
     }

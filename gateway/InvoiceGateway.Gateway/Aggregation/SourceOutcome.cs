@@ -37,7 +37,13 @@ internal sealed record SourceOutcome(
 {
     public int Count => Snapshot?.Invoices.Length ?? 0;
 
-    /// <summary>True when everything the upstream holds was served fresh: ok, nothing rejected, nothing still being collected.</summary>
-    public bool IsComplete => State is SourceState.Ok or SourceState.Skipped
+    /// <summary>Where the snapshot came from (hit, miss or stale), for metrics; <c>null</c> when there is none.</summary>
+    public InvoiceGateway.Caching.CacheState? Cache { get; init; }
+
+    /// <summary>
+    /// True when everything the upstream holds is in the answer: ok, or stale (its last good copy is there,
+    /// marked with the error), with nothing rejected and nothing still being collected.
+    /// </summary>
+    public bool IsComplete => State is SourceState.Ok or SourceState.Stale or SourceState.Skipped
                               && (Snapshot is null || Snapshot.Notices.Count == 0);
 }

@@ -12,7 +12,7 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// </summary>
 internal sealed class SourceSnapshot
 {
-    private readonly int[]?[] _orders = new int[]?[InvoiceOrder.Count];
+    private readonly SortedView?[] _orders = new SortedView?[InvoiceOrder.Count];
 
     public SourceSnapshot(IReadOnlyList<Invoice> invoices, IReadOnlyList<SourceNotice> notices)
     {
@@ -34,8 +34,11 @@ internal sealed class SourceSnapshot
 
     public int Rejected => Notices.Count(n => n.Code == SourceNotice.InvoiceRejected);
 
-    /// <summary>Indexes of <see cref="Invoices"/> in the given order (computed once, then shared by all requests).</summary>
-    public int[] Order(InvoiceOrder order)
+    /// <summary>
+    /// The invoices in the given order, with each one's sort key alongside (computed once, then shared by all
+    /// requests): merging a page compares keys in arrays instead of reading them out of each invoice.
+    /// </summary>
+    public SortedView Order(InvoiceOrder order)
     {
         var slot = order.Slot;
         if (Volatile.Read(ref _orders[slot]) is { } cached)
@@ -43,17 +46,34 @@ internal sealed class SourceSnapshot
             return cached;
         }
 
-        var indexes = new int[Invoices.Length];
+        var invoices = Invoices;
+        var keys = new decimal?[invoices.Length];
+        var indexes = new int[invoices.Length];
         for (var i = 0; i < indexes.Length; i++)
         {
             indexes[i] = i;
+            keys[i] = order.KeyOf(invoices[i]);
         }
 
-        var invoices = Invoices;
-        Array.Sort(indexes, (a, b) => order.Compare(invoices[a], invoices[b]));
-        Volatile.Write(ref _orders[slot], indexes);
-        return indexes;
+        Array.Sort(indexes, (a, b) => order.Compare(keys[a], invoices[a].Id, keys[b], invoices[b].Id));
+        var sortedKeys = new decimal?[indexes.Length];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            sortedKeys[i] = keys[indexes[i]];
+        }
+
+        var view = new SortedView(indexes, sortedKeys);
+        Volatile.Write(ref _orders[slot], view);
+        return view;
     }
+}
+
+/// <summary>One order of a snapshot: <see cref="Indexes"/> into its invoices, and the sort key of each (same position).</summary>
+internal sealed class SortedView(int[] indexes, decimal?[] keys)
+{
+    public int[] Indexes { get; } = indexes;
+
+    public decimal?[] Keys { get; } = keys;
 }
 
 /// <summary>Stores a snapshot in Redis as one JSON document (invoices with raw, and the notices).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Aggregation;
@@ -21,9 +22,29 @@ internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOu
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers["X-Gateway-Complete"] = Complete ? "true" : "false";
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions);
-        Write(writer);
-        await writer.FlushAsync(httpContext.RequestAborted);
+
+        // The page is built in a pooled buffer and sent with its Content-Length in one write: writing tens of
+        // kilobytes into the response before its headers went out made Kestrel buffer them in segments (under
+        // a lock) and copy them again, and the answer chunked.
+        using var body = new PooledBufferWriter(EstimateLength());
+        using (var writer = new Utf8JsonWriter(body, WriterOptions))
+        {
+            Write(writer);
+        }
+
+        response.ContentLength = body.WrittenCount;
+        await response.Body.WriteAsync(body.WrittenMemory, httpContext.RequestAborted);
+    }
+
+    private int EstimateLength()
+    {
+        var length = 4096;
+        foreach (var item in page.Items)
+        {
+            length += item.Snapshot.Json[item.Index].Length + 1;
+        }
+
+        return includeRaw ? length * 3 : length;
     }
 
     internal void Write(Utf8JsonWriter writer)
@@ -114,3 +135,39 @@ internal sealed record SourceStateDocument(
     IReadOnlyList<SourceNotice> Notices);
 
 internal sealed record SourceErrorDocument(string Code, string Message);
+
+/// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>, returned on dispose.</summary>
+internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+
+    public int WrittenCount { get; private set; }
+
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, WrittenCount);
+
+    public void Advance(int count) => WrittenCount += count;
+
+    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(WrittenCount, Ensure(sizeHint));
+
+    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(WrittenCount, Ensure(sizeHint));
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private int Ensure(int sizeHint)
+    {
+        var needed = Math.Max(sizeHint, 1);
+        if (_buffer.Length - WrittenCount < needed)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, WrittenCount + needed));
+            _buffer.AsSpan(0, WrittenCount).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        return _buffer.Length - WrittenCount;
+    }
+}

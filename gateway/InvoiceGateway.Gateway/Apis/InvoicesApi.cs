@@ -1,6 +1,7 @@
 using InvoiceGateway.Caching;
 using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Aggregation;
+using InvoiceGateway.Gateway.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InvoiceGateway.Gateway.Apis;
@@ -58,6 +59,7 @@ internal static class InvoicesApi
         var outcomes = await gateway.Aggregator
             .ReadListsAsync(readable, query.Sources, GatewayContext.NoCache(http.Request), http.RequestAborted)
             .ConfigureAwait(false);
+        GatewayMetrics.Of(http)?.RecordSources(outcomes);
 
         var queried = outcomes.Where(o => o.State != SourceState.Skipped).ToArray();
         if (queried.Length > 0 && queried.All(o => o.State == SourceState.Failed))
@@ -83,7 +85,7 @@ internal static class InvoicesApi
         var sourceName = separator > 0 ? id[..separator] : string.Empty;
         var sourceId = separator > 0 ? id[(separator + 1)..] : string.Empty;
         if (separator <= 0 || !GatewayNames.IsSourceName(sourceName) || sourceId.Length is 0 or > MaxSourceIdLength
-            || sourceId.Any(char.IsControl))
+            || sourceId.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || sourceId.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
         {
             InvoiceQuery.Add(errors, "id", $"An invoice id has the form {{source}}:{{sourceId}} (sourceId 1-{MaxSourceIdLength} printable characters).");
         }
@@ -126,12 +128,8 @@ internal static class InvoicesApi
             return Problems.NotFound($"Source '{source.Name}' has no invoice '{sourceId}'.");
         }
 
-        http.Response.Headers["X-Cache"] = result.State switch
-        {
-            CacheState.Hit => "hit",
-            CacheState.Stale => "stale",
-            _ => "miss",
-        };
+        http.Response.Headers["X-Cache"] = GatewayMetrics.CacheName(result.State);
+        GatewayMetrics.Of(http)?.RecordDetail(source.Name, result.State);
 
         var body = includeRaw ? CanonicalJson.Serialize(detail.Invoice) : detail.Json;
         var etag = includeRaw ? EntityTag.For(body) : detail.ETag;
@@ -142,7 +140,7 @@ internal static class InvoicesApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return TypedResults.Bytes(body, "application/json");
+        return new JsonBytesResult(body);
     }
 
     private static bool IfNoneMatch(HttpRequest request, string etag)
@@ -165,6 +163,11 @@ internal static class InvoicesApi
     private static bool ParseDetailQuery(IQueryCollection query, Dictionary<string, string[]> errors)
     {
         var raw = false;
+        if (query.Count == 0)
+        {
+            return raw;
+        }
+
         foreach (var (key, values) in query)
         {
             if (key != "include")
@@ -187,5 +190,22 @@ internal static class InvoicesApi
         }
 
         return raw;
+    }
+}
+
+/// <summary>
+/// A cached JSON body as it is, with its length: what <c>TypedResults.Bytes</c> sends, without its range and
+/// precondition machinery (the ETag was checked before), on the hot path of a cached detail.
+/// </summary>
+internal sealed class JsonBytesResult(byte[] body) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, 0, body.Length, httpContext.RequestAborted);
     }
 }

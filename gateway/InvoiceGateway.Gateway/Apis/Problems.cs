@@ -26,3 +26,28 @@ internal static class Problems
     public static ProblemHttpResult NotFound(string detail) =>
         Status(StatusCodes.Status404NotFound, "Not found.", detail);
 }
+
+/// <summary>
+/// Writes <c>application/problem+json</c> whatever the request's <c>Accept</c> says, so that every error
+/// is an RFC 9457 document with its <c>traceId</c> (SPEC §4). Registered after ASP.NET Core's own writer,
+/// it writes only what that one declines (an <c>Accept</c> without JSON).
+/// </summary>
+internal sealed class ProblemJsonFallbackWriter(
+    Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? http.Response.StatusCode;
+        problem.Status = status;
+        problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+        problem.Type ??= "https://github.com/invoicegateway/invoicegateway#errors-" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        return new ValueTask(http.Response.WriteAsJsonAsync(
+            problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json", http.RequestAborted));
+    }
+}

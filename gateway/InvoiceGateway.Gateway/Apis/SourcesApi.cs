@@ -1,4 +1,5 @@
 using InvoiceGateway.Gateway.Aggregation;
+using InvoiceGateway.Gateway.Diagnostics;
 using InvoiceGateway.Gateway.Sources;
 using InvoiceGateway.Upstream;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,6 +34,13 @@ internal static class SourcesApi
     {
         var caller = GatewayContext.Caller(http);
         var source = gateway.Sources.Find(name);
+
+        // Readability first, as for the raw passthrough: one answer for "unknown" and "not yours".
+        if (source is null || !caller.CanRead(source.Name))
+        {
+            return Problems.NotFound($"There is no source '{name}' you can read.");
+        }
+
         if (!caller.IsAdmin)
         {
             return Problems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
@@ -41,13 +49,9 @@ internal static class SourcesApi
                     : "This endpoint needs an admin API key.");
         }
 
-        if (source is null || !caller.CanRead(source.Name))
-        {
-            return Problems.NotFound($"There is no source '{name}' you can read.");
-        }
-
         await cache.InvalidateAsync(source.CachePrefix, http.RequestAborted).ConfigureAwait(false);
         var outcome = await gateway.Aggregator.ReadListAsync(source, bypass: true, http.RequestAborted).ConfigureAwait(false);
+        GatewayMetrics.Of(http)?.RecordSources([outcome]);
         return TypedResults.Ok(new RefreshDocument(
             outcome.Name,
             outcome.State.ToString().ToLowerInvariant(),

@@ -1,21 +1,42 @@
+using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Apis;
+using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
+using Microsoft.AspNetCore.Diagnostics;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace InvoiceGateway.Gateway.Proxy;
 
 /// <summary>
-/// The raw passthrough's rules: admin keys only, the key must be allowed to read the source, the
-/// path must stay inside the source's API (no dot segments, no encoded separators, no second
-/// round of percent-encoding, no absolute URL), and the source's credentials are injected, the
-/// caller's own never forwarded.
+/// The raw passthrough's rules: the key must be allowed to read the source (else 404, as if it did
+/// not exist), admin keys only (else 403), the path must stay inside the source's API (no dot
+/// segments, no encoded separators, no second round of percent-encoding, no absolute URL), and the
+/// source's credentials are injected, the caller's own never forwarded.
 /// </summary>
 internal static class RawPassthrough
 {
+    /// <summary>The <c>Via</c> entry on every answer relayed from a source.</summary>
+    public const string ViaValue = "1.1 invoicegateway";
+
     public static IReverseProxyBuilder AddSourcePassthrough(this IReverseProxyBuilder proxy) =>
         proxy.AddTransforms(context =>
         {
+            // On every route, user-defined ones too: a gateway API key is the caller's credential for
+            // this gateway and must never reach an upstream.
+            context.AddRequestTransform(transform =>
+            {
+                var presented = transform.HttpContext.Request.Headers[ApiKeyMiddleware.HeaderName];
+                var keys = transform.HttpContext.RequestServices.GetRequiredService<ApiKeyMatcher>();
+                if (presented.Any(k => !string.IsNullOrEmpty(k) && keys.Match(k) is not null))
+                {
+                    transform.ProxyRequest.Headers.Remove(ApiKeyMiddleware.HeaderName);
+                }
+
+                return ValueTask.CompletedTask;
+            });
+
             if (context.Route.Metadata?.TryGetValue(SourceProxyConfigProvider.SourceMetadataKey, out var name) != true)
             {
                 return;
@@ -31,12 +52,19 @@ internal static class RawPassthrough
             });
             context.AddResponseTransform(transform =>
             {
+                if (transform.ProxyResponse is null)
+                {
+                    return ValueTask.CompletedTask; // nothing came back: GuardAsync answers with a problem
+                }
+
                 // A rejected token is renewed on the next call, as for the adapters' own requests.
-                if (transform.ProxyResponse?.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                if (transform.ProxyResponse.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                 {
                     transform.HttpContext.RequestServices.GetRequiredService<SourceRegistry>().Find(name!)?.Client.Credentials.Invalidate();
                 }
 
+                // RFC 9110 7.6.3; it also tells a client that an error is the upstream's own, not the gateway's.
+                transform.HttpContext.Response.Headers.Append("Via", ViaValue);
                 return ValueTask.CompletedTask;
             });
         });
@@ -53,14 +81,16 @@ internal static class RawPassthrough
 
         var caller = GatewayContext.Caller(context);
         IResult? refusal = null;
-        if (!caller.IsAdmin)
+
+        // Readability first: a key must not learn from a 403 that a source it cannot read exists.
+        if (!caller.CanRead(source!))
+        {
+            refusal = Problems.NotFound($"There is no source '{source}' you can read.");
+        }
+        else if (!caller.IsAdmin)
         {
             refusal = Problems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
                 "The raw passthrough needs an admin API key" + (caller.KeyName is null ? "; no API keys are configured." : "."));
-        }
-        else if (!caller.CanRead(source!))
-        {
-            refusal = Problems.NotFound($"There is no source '{source}' you can read.");
         }
         else if (!IsSafePath(context.Request.Path.Value ?? string.Empty, context.Request.Query))
         {
@@ -69,6 +99,10 @@ internal static class RawPassthrough
                 ["path"] = ["The path must stay inside the source's API: no '..' segments, encoded '/' or '\\', '%' escapes of escapes, or absolute URLs."],
             });
         }
+        else if (await FetchCredentialsAsync(context, source!).ConfigureAwait(false) is { } failure)
+        {
+            refusal = failure;
+        }
 
         if (refusal is not null)
         {
@@ -76,16 +110,63 @@ internal static class RawPassthrough
             return;
         }
 
+        // From here on the answer is the upstream's own, passed as it is (no problem body over an
+        // upstream 404); only a failure to forward at all becomes the gateway's problem.
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
+        }
+
         await next().ConfigureAwait(false);
+        if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+        {
+            var status = context.Response.StatusCode is >= 500 and <= 599 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
+            await Problems.Status(status, "The source could not be reached.",
+                    error.Error is ForwarderError.RequestTimedOut
+                        ? $"Source '{source}' did not answer in time."
+                        : $"Source '{source}' could not be reached through the passthrough.",
+                    new Dictionary<string, object?> { ["source"] = source })
+                .ExecuteAsync(context)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Obtains the source's credentials (a token exchange, when the source uses one) before forwarding,
+    /// so that a failed exchange is a clear problem naming the source instead of a bare proxy error.
+    /// The request transform then applies the cached credentials.
+    /// </summary>
+    private static async Task<IResult?> FetchCredentialsAsync(HttpContext context, string name)
+    {
+        var source = context.RequestServices.GetRequiredService<SourceRegistry>().Find(name);
+        if (source is null)
+        {
+            return Problems.NotFound($"There is no source '{name}' you can read.");
+        }
+
+        using var probe = new HttpRequestMessage(HttpMethod.Get, source.Settings.BaseUrl);
+        try
+        {
+            await source.Client.Credentials.ApplyAsync(probe, context.RequestAborted).ConfigureAwait(false);
+            return null;
+        }
+        catch (UpstreamException ex)
+        {
+            // The message names the source, the method and the path only, never a credential.
+            var status = ex.Code == UpstreamErrorCodes.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+            return Problems.Status(status, "The source's credentials could not be obtained.", ex.Message,
+                new Dictionary<string, object?> { ["source"] = name, ["code"] = ex.Code });
+        }
     }
 
     internal static bool IsSafePath(string path, IQueryCollection query)
     {
         // Kestrel has already decoded the path once and removed dot segments; anything that would
-        // decode to a separator or a dot segment again upstream is refused here.
+        // decode to a separator or a dot segment again upstream is refused here, and so are empty
+        // segments ("raw//host", which a server may read as a scheme-relative URL).
         var marker = path.IndexOf("/raw/", StringComparison.Ordinal);
         var rest = marker < 0 ? path : path[(marker + 5)..];
-        if (rest.Contains('%') || rest.Contains('\\') || rest.Contains("//", StringComparison.Ordinal) || rest.Contains(':'))
+        if (rest.StartsWith('/') || rest.Contains('%') || rest.Contains('\\') || rest.Contains("//", StringComparison.Ordinal) || rest.Contains(':'))
         {
             return false;
         }

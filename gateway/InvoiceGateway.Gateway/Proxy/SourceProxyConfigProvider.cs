@@ -58,6 +58,7 @@ internal sealed class SourceProxyConfigProvider : IProxyConfigProvider, IDisposa
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Cookie" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Authorization" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "X-Api-Key" },
+                    new Dictionary<string, string> { ["RequestHeaderRemove"] = "Proxy-Authorization" },
                     new Dictionary<string, string> { ["ResponseHeaderRemove"] = "Set-Cookie" },
                 ],
             });

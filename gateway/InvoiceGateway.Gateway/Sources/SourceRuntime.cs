@@ -20,7 +20,7 @@ internal sealed class SourceRuntime(SourceSettings settings, IInvoiceAdapter ada
 
     public IInvoiceSource Reader { get; } = adapter.Create(descriptor, client.Http);
 
-    public InvoiceDirection Direction => Descriptor.Direction ?? Adapter.DefaultDirection;
+    public InvoiceDirection Direction { get; } = descriptor.Direction ?? adapter.DefaultDirectionFor(descriptor);
 
     /// <summary>Cache key prefix of everything cached for this source.</summary>
     public string CachePrefix { get; } = $"src:{settings.Name}:";

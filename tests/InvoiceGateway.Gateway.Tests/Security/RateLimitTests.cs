@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Net;
+using InvoiceGateway.Gateway.Tests.Infrastructure;
+using InvoiceGateway.Sandbox;
+
+namespace InvoiceGateway.Gateway.Tests.Security;
+
+/// <summary>A fixed window of requests per key: beyond it a 429 problem with Retry-After, for that key only.</summary>
+public sealed class RateLimitTests
+{
+    [Fact]
+    public async Task Request_WhenKeyExceedsItsPermitLimit_Is429ProblemWithRetryAfter_AndOtherKeysAreUnaffected()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var gateway = await GatewayServer.StartAsync(TestKeys.ConfigFor(sandbox,
+            ("Gateway:RateLimit:PermitLimit", "5"),
+            ("Gateway:RateLimit:Window", "00:10:00")));
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var allowed = await gateway.Client.GetWithKeyAsync(i % 2 == 0 ? "v1/sources" : "v1/invoices?limit=1", TestKeys.Reader);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using var sixth = await gateway.Client.GetWithKeyAsync("v1/sources", TestKeys.Reader);
+        var problem = await sixth.ReadProblemAsync();
+        using var otherKey = await gateway.Client.GetWithKeyAsync("v1/sources", TestKeys.Billing);
+        using var seventh = await gateway.Client.GetWithKeyAsync("v1/invoices/goscore:8599002184", TestKeys.Reader);
+        using var health = await gateway.Client.GetAsync("health/live", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, sixth.StatusCode);
+        var retryAfter = int.Parse(sixth.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 600);
+        Assert.Contains("5 requests", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, seventh.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_WhenRejectedWith401_DoesNotUseUpTheKeysPermits()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var gateway = await GatewayServer.StartAsync(TestKeys.ConfigFor(sandbox,
+            ("Gateway:RateLimit:PermitLimit", "3"),
+            ("Gateway:RateLimit:Window", "00:10:00")));
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var wrong = await gateway.Client.GetWithKeyAsync("v1/sources", "not-the-reader-key-but-long");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var first = await gateway.Client.GetWithKeyAsync("v1/sources", TestKeys.Reader);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+    }
+}

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 
-namespace InvoiceGateway.Adapters.SendRegning.Tests.Support;
+namespace InvoiceGateway.Tests.Shared;
 
-/// <summary>Answers every request with what the test says, and remembers what was asked.</summary>
+/// <summary>Answers every request with what the test says, and remembers what was asked. Linked into each adapter test project.</summary>
 internal sealed class StubHttpHandler(Func<HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
 {
     public List<Uri> Requests { get; } = [];

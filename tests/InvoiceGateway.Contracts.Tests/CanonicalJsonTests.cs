@@ -69,4 +69,15 @@ public class CanonicalJsonTests
         Assert.Equal(1, roundTripped.Raw!.Value.GetProperty("a").GetInt32());
         Assert.Equal(Minimal.Id, roundTripped.Id);
     }
+
+    [Fact]
+    public void Serialize_WritesNonAsciiAndPlusSignsAsThemselves()
+    {
+        var invoice = Minimal with { Recipient = new Party { Name = "Bjørn Ås", Phone = "+47 22 00 00 00" } };
+
+        var json = Encoding.UTF8.GetString(CanonicalJson.Serialize(invoice));
+
+        Assert.Contains("\"name\":\"Bjørn Ås\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"phone\":\"+47 22 00 00 00\"", json, StringComparison.Ordinal);
+    }
 }

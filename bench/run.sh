@@ -1,0 +1,399 @@
+#!/usr/bin/env bash
+# The gateway's benchmark suite, one command:   bash bench/run.sh
+#
+# Builds Release, starts the sandbox (5 APIs x 10,000 invoices), the gateway configured for it and the bare
+# Kestrel baseline on loopback ports, then measures (see bench/README.md):
+#   detail, list  wrk -t2 -c64 -d10s, gateway and baseline alternating (ABBA) for BENCH_ROUNDS rounds each
+#   cold          fan-out with every source delayed 250 ms (own small sandbox + gateway): merged vs each source alone
+#   memory        the gateway's VmRSS with 5 x 10,000 invoices cached
+#   yarp          the raw passthrough (ibana) against calling the sandbox directly
+#   bdn           BenchmarkDotNet: normalization per adapter and the cached list page path
+# and writes every figure to bench/results/latest.md. Everything it starts is stopped on exit.
+#
+# Knobs (environment): BENCH_PHASES="detail list cold memory yarp bdn", BENCH_ROUNDS=3, BENCH_DURATION=10s,
+# BENCH_CONNECTIONS=64, BENCH_BDN_FILTER='*', BENCH_NO_BUILD=1 (reuse the last Release build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+PHASES=${BENCH_PHASES:-"detail list cold memory yarp bdn"}
+ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BDN_FILTER=${BENCH_BDN_FILTER:-'*'}
+PER_SOURCE=10000
+COLD_PER_SOURCE=200
+COLD_PAGE_SIZE=20
+COLD_LATENCY_MS=250
+COLD_REPEATS=3
+API_KEY=bench-admin-key-0123456789
+DETAIL_ID=sendregning:123
+LIST_QUERY='limit=50'
+YARP_PATH='v1/invoice?page=1&limit=20'
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 LC_ALL=C
+OUT=$ROOT/bench/results
+WORK=$(mktemp -d /tmp/invoicegateway-bench.XXXXXX)
+mkdir -p "$OUT"
+started=$(date +%s)
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl is needed: apt-get install -y curl" >&2; exit 1; }
+
+# ---------------------------------------------------------------- processes we start, and only those, are stopped
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[%3ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
+
+# start NAME DIR DLL [ENV=VALUE...] -- [ARGS...]: runs `dotnet DLL ARGS` in DIR with the extra environment.
+start() {
+  local name=$1 dir=$2 dll=$3; shift 3
+  local envs=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  args=("$@")
+  (cd "$dir" && exec env "${envs[@]}" dotnet "$dll" "${args[@]}") >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+  eval "PID_$name=$!"
+}
+
+wait_http() { # URL SECONDS [HEADER]
+  local i
+  for ((i = 0; i < $2 * 4; i++)); do
+    if curl -sf -o /dev/null ${3:+-H "$3"} "$1"; then return 0; fi
+    sleep 0.25
+  done
+  echo "no answer from $1 after $2 s; logs:" >&2
+  tail -n 20 "$WORK"/*.log >&2
+  exit 1
+}
+
+# ---------------------------------------------------------------- build
+BIN=bin/Release/net10.0
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  log "building Release"
+  for project in sandbox/InvoiceGateway.Sandbox gateway/InvoiceGateway.Gateway bench/InvoiceGateway.Baseline bench/InvoiceGateway.Benchmarks; do
+    dotnet build -c Release -nologo -v q "$project" >"$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log" >&2; exit 1; }
+  done
+fi
+
+# ---------------------------------------------------------------- gateway configuration for the five sandbox APIs
+# gateway_env SANDBOX_PORT GATEWAY_PORT [PAGE_SIZE]: the environment a user would set (docker-compose.yml has the same).
+gateway_env() {
+  local root="http://127.0.0.1:$1" page=${3:-}
+  GATEWAY_ENV=(
+    "ASPNETCORE_URLS=http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production
+    Logging__LogLevel__Default=Warning
+    # The gateway's own limit (at most 1,000,000 per window) must not be what wrk measures.
+    Gateway__RateLimit__PermitLimit=1000000 Gateway__RateLimit__Window=00:00:01
+    Gateway__ApiKeys__0__Name=bench "Gateway__ApiKeys__0__Key=$API_KEY" Gateway__ApiKeys__0__Admin=true
+    Gateway__Sources__goscore__Adapter=goscore "Gateway__Sources__goscore__BaseUrl=$root/goscore/api/1.0"
+    Gateway__Sources__goscore__Auth__Type=goscore Gateway__Sources__goscore__Auth__ClientId=demo-goscore-client
+    Gateway__Sources__goscore__Auth__SecretKey=demo-goscore-secret Gateway__Sources__goscore__Options__ConsentId=1
+    Gateway__Sources__sendcloud__Adapter=sendcloud "Gateway__Sources__sendcloud__BaseUrl=$root/sendcloud/api/v2"
+    Gateway__Sources__sendcloud__Auth__Type=basic Gateway__Sources__sendcloud__Auth__Username=demo-sendcloud-public
+    Gateway__Sources__sendcloud__Auth__Password=demo-sendcloud-secret
+    Gateway__Sources__sendregning__Adapter=sendregning "Gateway__Sources__sendregning__BaseUrl=$root/sendregning"
+    Gateway__Sources__sendregning__Auth__Type=basic Gateway__Sources__sendregning__Auth__Username=demo@sendregning.no
+    Gateway__Sources__sendregning__Auth__Password=demo-sendregning-password
+    Gateway__Sources__ibana__Adapter=generic "Gateway__Sources__ibana__BaseUrl=$root/ibana"
+    Gateway__Sources__ibana__Auth__Type=bearer Gateway__Sources__ibana__Auth__Token=demo-ibana-token
+    Gateway__Sources__ibana__Options__Mapping=ibana
+    Gateway__Sources__dollr__Adapter=generic "Gateway__Sources__dollr__BaseUrl=$root/dollr"
+    Gateway__Sources__dollr__Auth__Type=token Gateway__Sources__dollr__Auth__ClientId=demo-dollr-client
+    Gateway__Sources__dollr__Auth__ClientSecret=demo-dollr-secret Gateway__Sources__dollr__Options__Mapping=dollr
+  )
+  if [ -n "$page" ]; then
+    GATEWAY_ENV+=(Gateway__Sources__goscore__Options__PageSize=$page Gateway__Sources__sendregning__Options__PageSize=$page
+      Gateway__Sources__ibana__Options__PageSize=$page)
+  fi
+}
+
+# ---------------------------------------------------------------- wrk helpers
+to_ms() { # "1.23ms" | "850.00us" | "1.02s" -> milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.6g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+minmax() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }'; }
+
+# run_wrk LABEL URL [HEADER...]: one wrk run; sets RPS P50 P99 ERRORS
+run_wrk() {
+  local label=$1 url=$2; shift 2
+  local headers=() h
+  for h in "$@"; do headers+=(-H "$h"); done
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" "$url" >"$WORK/wrk-$label.txt" 2>&1 || true
+  cat "$WORK/wrk-$label.txt" >>"$WORK/wrk-all.txt"
+  RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$WORK/wrk-$label.txt")
+  P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$WORK/wrk-$label.txt")")
+  P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/wrk-$label.txt")")
+  ERRORS=$(awk '/Non-2xx|Socket errors/ { print }' "$WORK/wrk-$label.txt" | tr '\n' ' ')
+  RPS=${RPS:-0}
+}
+
+warm() { wrk -t2 -c"$CONNECTIONS" -d"$1" "${@:3}" "$2" >/dev/null 2>&1 || true; }
+
+# compare NAME GATEWAY_URL BASELINE_URL GATEWAY_HEADER BASELINE_HEADER: alternating rounds (ABBA), appends to the report
+compare() {
+  local name=$1 gw_url=$2 base_url=$3 gw_header=$4 base_header=$5 r
+  local g_rps="" b_rps="" ratios="" g_p50="" g_p99="" b_p50="" b_p99="" errors=""
+  log "$name: warming up (JIT tiering)"
+  warm 10s "$gw_url" ${gw_header:+-H "$gw_header"}
+  warm 5s "$base_url" ${base_header:+-H "$base_header"}
+  for ((r = 1; r <= ROUNDS; r++)); do
+    local order="gateway baseline"
+    [ $((r % 2)) -eq 0 ] && order="baseline gateway"
+    local g=0 b=0 side
+    for side in $order; do
+      if [ "$side" = gateway ]; then
+        run_wrk "$name-gateway-$r" "$gw_url" ${gw_header:+"$gw_header"}
+        g=$RPS; g_rps+=" $RPS"; g_p50+=" $P50"; g_p99+=" $P99"; errors+=$ERRORS
+      else
+        run_wrk "$name-baseline-$r" "$base_url" ${base_header:+"$base_header"}
+        b=$RPS; b_rps+=" $RPS"; b_p50+=" $P50"; b_p99+=" $P99"; errors+=$ERRORS
+      fi
+    done
+    local ratio
+    ratio=$(awk -v g="$g" -v b="$b" 'BEGIN { if (b > 0) printf "%.3f", g / b; else print 0 }')
+    ratios+=" $ratio"
+    log "$name round $r: gateway $g req/s, baseline $b req/s, ratio $ratio"
+  done
+  eval "RESULT_${name}_GW=$(echo "$g_rps" | median)"
+  eval "RESULT_${name}_BASE=$(echo "$b_rps" | median)"
+  eval "RESULT_${name}_RATIO=$(echo "$ratios" | median)"
+  eval "RESULT_${name}_RATIOS='$(echo "$ratios" | minmax)'"
+  eval "RESULT_${name}_GW_P50=$(echo "$g_p50" | median)"
+  eval "RESULT_${name}_GW_P99=$(echo "$g_p99" | median)"
+  eval "RESULT_${name}_BASE_P50=$(echo "$b_p50" | median)"
+  eval "RESULT_${name}_BASE_P99=$(echo "$b_p99" | median)"
+  eval "RESULT_${name}_GW_ALL='$g_rps'"
+  eval "RESULT_${name}_BASE_ALL='$b_rps'"
+  eval "RESULT_${name}_RATIO_ALL='$ratios'"
+  eval "RESULT_${name}_ERRORS='$errors'"
+}
+
+# ---------------------------------------------------------------- the main stack: sandbox (10,000 per API), gateway, baseline
+needs_main=0
+for phase in detail list memory yarp; do case " $PHASES " in *" $phase "*) needs_main=1 ;; esac; done
+
+if [ $needs_main -eq 1 ]; then
+  SANDBOX_PORT=$(free_port 5180)
+  GATEWAY_PORT=$(free_port 5150)
+  BASELINE_PORT=$(free_port $((GATEWAY_PORT + 1)))
+  SANDBOX=http://127.0.0.1:$SANDBOX_PORT
+  GATEWAY=http://127.0.0.1:$GATEWAY_PORT
+  BASELINE=http://127.0.0.1:$BASELINE_PORT
+  log "starting the sandbox ($PER_SOURCE invoices per API) on $SANDBOX"
+  start sandbox "$ROOT/sandbox/InvoiceGateway.Sandbox/$BIN" InvoiceGateway.Sandbox.dll \
+    "Sandbox__InvoicesPerSource=$PER_SOURCE" Logging__LogLevel__Default=Warning -- --urls "$SANDBOX"
+  wait_http "$SANDBOX/_sandbox/health" 120
+  gateway_env "$SANDBOX_PORT" "$GATEWAY_PORT"
+  # Reading 10,000 dollr invoices takes 10,001 requests (a detail per summary): on a busy machine that can pass the
+  # default 10 s budget of a source's read, which would fail the warm-up rather than measure anything.
+  # And what is measured is cached reads: with the default Cache:Ttl of one minute, each source's list expires during
+  # the runs and the requests that find it expired wait for its re-read (seconds for 10,000 invoices); see the README.
+  for api in goscore sendcloud sendregning ibana dollr; do
+    GATEWAY_ENV+=("Gateway__Sources__${api}__Timeout=00:02:00" "Gateway__Sources__${api}__Cache__Ttl=01:00:00")
+  done
+  log "starting the gateway on $GATEWAY"
+  start gateway "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}"
+  wait_http "$GATEWAY/health/live" 60
+
+  log "warming the caches (5 sources x $PER_SOURCE invoices)"
+  curl -s -o "$WORK/list.json" -H "X-Api-Key: $API_KEY" -w '%{http_code} %{time_total}\n' "$GATEWAY/v1/invoices?$LIST_QUERY" >"$WORK/first-list.txt"
+  FIRST_LIST=$(cat "$WORK/first-list.txt")
+  grep -o '"name":"[a-z]*","state":"[a-z]*","count":[0-9]*,"durationMs":[0-9]*' "$WORK/list.json" >"$WORK/sources.txt" || true
+  if [ "$(grep -c '"state":"ok"' "$WORK/sources.txt")" -ne 5 ]; then
+    echo "not every source was read; the list answered: $FIRST_LIST" >&2
+    head -c 2000 "$WORK/list.json" >&2
+    exit 1
+  fi
+  curl -sf -o "$WORK/list.json" -H "X-Api-Key: $API_KEY" "$GATEWAY/v1/invoices?$LIST_QUERY"
+  curl -sf -o "$WORK/detail.json" -H "X-Api-Key: $API_KEY" "$GATEWAY/v1/invoices/$DETAIL_ID"
+  curl -sf -o /dev/null -H "X-Api-Key: $API_KEY" "$GATEWAY/v1/invoices/$DETAIL_ID"
+  CACHED_INVOICES=$(grep -o '"count":[0-9]*' "$WORK/sources.txt" | awk -F: '{ s += $2 } END { print s }')
+  RSS_AFTER_WARM=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
+
+  log "starting the baseline on $BASELINE (bodies: detail $(wc -c <"$WORK/detail.json") B, list $(wc -c <"$WORK/list.json") B)"
+  start baseline "$ROOT/bench/InvoiceGateway.Baseline/$BIN" InvoiceGateway.Baseline.dll -- \
+    --urls "$BASELINE" --body "/v1/invoices/$DETAIL_ID=$WORK/detail.json" --body "/v1/invoices=$WORK/list.json"
+  wait_http "$BASELINE/v1/invoices" 60
+  cmp -s <(curl -s "$BASELINE/v1/invoices") "$WORK/list.json" || { echo "baseline does not serve the gateway's bytes" >&2; exit 1; }
+fi
+
+case " $PHASES " in *" detail "*)
+  compare detail "$GATEWAY/v1/invoices/$DETAIL_ID" "$BASELINE/v1/invoices/$DETAIL_ID" "X-Api-Key: $API_KEY" "" ;;
+esac
+case " $PHASES " in *" list "*)
+  compare list "$GATEWAY/v1/invoices?$LIST_QUERY" "$BASELINE/v1/invoices?$LIST_QUERY" "X-Api-Key: $API_KEY" "" ;;
+esac
+
+case " $PHASES " in *" memory "*)
+  RSS_NOW=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
+  RSS_PEAK=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
+  BASELINE_RSS=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_baseline/status")
+  ;;
+esac
+
+case " $PHASES " in *" yarp "*)
+  compare yarp "$GATEWAY/v1/sources/ibana/raw/$YARP_PATH" "$SANDBOX/ibana/$YARP_PATH" "X-Api-Key: $API_KEY" "Authorization: Bearer demo-ibana-token" ;;
+esac
+
+# ---------------------------------------------------------------- cold fan-out: every source 250 ms per request
+COLD_ROWS=""
+case " $PHASES " in *" cold "*)
+  # The main stack is not needed any more: stop it, so the cold run has the machine to itself.
+  for pid in ${PID_gateway:-} ${PID_baseline:-} ${PID_sandbox:-}; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  COLD_SANDBOX_PORT=$(free_port 5280)
+  COLD_GATEWAY_PORT=$(free_port 5250)
+  COLD_SANDBOX=http://127.0.0.1:$COLD_SANDBOX_PORT
+  COLD_GATEWAY=http://127.0.0.1:$COLD_GATEWAY_PORT
+  log "cold fan-out: sandbox with $COLD_PER_SOURCE invoices per API, page size $COLD_PAGE_SIZE, latency ${COLD_LATENCY_MS} ms"
+  start coldsandbox "$ROOT/sandbox/InvoiceGateway.Sandbox/$BIN" InvoiceGateway.Sandbox.dll \
+    "Sandbox__InvoicesPerSource=$COLD_PER_SOURCE" Logging__LogLevel__Default=Warning -- --urls "$COLD_SANDBOX"
+  wait_http "$COLD_SANDBOX/_sandbox/health" 120
+  gateway_env "$COLD_SANDBOX_PORT" "$COLD_GATEWAY_PORT" "$COLD_PAGE_SIZE"
+  start coldgateway "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}"
+  wait_http "$COLD_GATEWAY/health/live" 60
+  # One read without latency first: what is measured is the fan-out, not JIT compilation or token exchanges.
+  curl -sf -o /dev/null -H "X-Api-Key: $API_KEY" "$COLD_GATEWAY/v1/invoices?limit=50"
+  for api in goscore sendcloud sendregning ibana dollr; do
+    curl -sf -o /dev/null -X PUT -H 'Content-Type: application/json' -d "{\"latencyMs\":$COLD_LATENCY_MS}" "$COLD_SANDBOX/_sandbox/faults/$api"
+  done
+  # cold_time QUERY: seconds of one list request that bypasses the cache (Cache-Control: no-cache) and so reads every
+  # queried source again; fails the run when a source did not answer ok.
+  cold_time() {
+    local body="$WORK/cold.json" t
+    t=$(curl -s -o "$body" -w '%{time_total}' -H "X-Api-Key: $API_KEY" -H 'Cache-Control: no-cache' "$COLD_GATEWAY/v1/invoices?limit=50&$1")
+    if grep -q '"state":"failed"' "$body"; then echo "cold read $1 failed: $(head -c 600 "$body")" >&2; exit 1; fi
+    printf '%.2f\n' "$t"
+  }
+  declare -A cold_times=()
+  for ((r = 1; r <= COLD_REPEATS; r++)); do
+    cold_times[all]+=" $(cold_time '')"
+    cold_times[paged]+=" $(cold_time 'source=goscore,sendcloud,sendregning,ibana')"
+    for api in goscore sendcloud sendregning ibana dollr; do cold_times[$api]+=" $(cold_time "source=$api")"; done
+    log "cold round $r: all $(echo "${cold_times[all]}" | awk '{ print $NF }') s"
+  done
+  for key in all paged goscore sendcloud sendregning ibana dollr; do
+    eval "COLD_${key}=$(echo "${cold_times[$key]}" | median)"
+    eval "COLD_${key}_ALL='${cold_times[$key]}'"
+  done
+  COLD_SLOWEST=$(for api in goscore sendcloud sendregning ibana dollr; do eval "echo \$COLD_$api $api"; done | sort -g | tail -1)
+  COLD_SLOWEST_PAGED=$(for api in goscore sendcloud sendregning ibana; do eval "echo \$COLD_$api $api"; done | sort -g | tail -1)
+  COLD_RATIO=$(awk -v a="$COLD_all" -v s="${COLD_SLOWEST% *}" 'BEGIN { printf "%.2f", a / s }')
+  COLD_RATIO_PAGED=$(awk -v a="$COLD_paged" -v s="${COLD_SLOWEST_PAGED% *}" 'BEGIN { printf "%.2f", a / s }')
+  ;;
+esac
+
+# ---------------------------------------------------------------- BenchmarkDotNet
+case " $PHASES " in *" bdn "*)
+  log "BenchmarkDotNet (filter $BDN_FILTER)"
+  for pid in ${PID_coldgateway:-} ${PID_coldsandbox:-}; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  (cd "$ROOT/bench/InvoiceGateway.Benchmarks/$BIN" &&
+    dotnet InvoiceGateway.Benchmarks.dll --filter "$BDN_FILTER" --artifacts "$WORK/bdn") >"$WORK/bdn.log" 2>&1 ||
+    { tail -n 40 "$WORK/bdn.log" >&2; exit 1; }
+  ;;
+esac
+
+# ---------------------------------------------------------------- report
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "ge") ? (v >= t) : (v <= t); print ok ? "**met**" : "**not met**" }'; }
+{
+  echo "# InvoiceGateway benchmark results"
+  echo
+  echo "Written by \`bash bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')."
+  echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'),"
+  echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: other builds and tests run at the same time)."
+  echo
+  if [ $needs_main -eq 1 ]; then
+    echo "Sandbox: $PER_SOURCE generated invoices per API; the gateway cached $CACHED_INVOICES invoices from 5 sources."
+    echo "First (uncached) list request: $FIRST_LIST (HTTP status, seconds). Sources: $(sed 's/"//g' "$WORK/sources.txt" | tr '\n' ' ')"
+    echo
+  fi
+  for name in detail list yarp; do
+    case " $PHASES " in *" $name "*) ;; *) continue ;; esac
+    eval "gw=\$RESULT_${name}_GW base=\$RESULT_${name}_BASE ratio=\$RESULT_${name}_RATIO ratios=\$RESULT_${name}_RATIOS"
+    eval "gp50=\$RESULT_${name}_GW_P50 gp99=\$RESULT_${name}_GW_P99 bp50=\$RESULT_${name}_BASE_P50 bp99=\$RESULT_${name}_BASE_P99"
+    eval "gall=\$RESULT_${name}_GW_ALL ball=\$RESULT_${name}_BASE_ALL rall=\$RESULT_${name}_RATIO_ALL errs=\$RESULT_${name}_ERRORS"
+    case $name in
+      detail) echo "## Cached GET /v1/invoices/$DETAIL_ID vs bare Kestrel serving the same bytes"; target=0.60 ;;
+      list) echo "## Cached GET /v1/invoices?$LIST_QUERY (5 x $PER_SOURCE invoices) vs bare Kestrel serving the same bytes"; target=0.40 ;;
+      yarp) echo "## YARP passthrough GET /v1/sources/ibana/raw/$YARP_PATH vs the sandbox directly"; target="" ;;
+    esac
+    echo
+    echo "wrk -t2 -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds alternating (ABBA); medians, ratio = median of the per-round ratios."
+    echo
+    echo "| | req/s (median) | p50 ms | p99 ms | req/s per round |"
+    echo "| --- | ---: | ---: | ---: | --- |"
+    if [ "$name" = yarp ]; then
+      echo "| gateway (YARP) | $gw | $gp50 | $gp99 | $gall |"
+      echo "| sandbox direct | $base | $bp50 | $bp99 | $ball |"
+    else
+      echo "| gateway | $gw | $gp50 | $gp99 | $gall |"
+      echo "| baseline | $base | $bp50 | $bp99 | $ball |"
+    fi
+    echo
+    if [ -n "$target" ]; then
+      echo "Ratio gateway / baseline: **$ratio** (rounds: $rall; range $ratios); target ≥ $target: $(verdict "$ratio" "$target" ge)."
+    else
+      echo "Ratio gateway / direct: **$ratio** (rounds: $rall; range $ratios)."
+    fi
+    [ -n "${errs// /}" ] && echo "wrk reported: $errs"
+    echo
+  done
+  case " $PHASES " in *" memory "*)
+    echo "## Memory"
+    echo
+    echo "Gateway VmRSS with $CACHED_INVOICES invoices cached: **$RSS_AFTER_WARM MiB** right after warming the caches,"
+    echo "$RSS_NOW MiB after the load runs (peak VmHWM $RSS_PEAK MiB). The bare baseline process: $BASELINE_RSS MiB."
+    echo
+    ;;
+  esac
+  case " $PHASES " in *" cold "*)
+    echo "## Cold fan-out, every source delayed ${COLD_LATENCY_MS} ms per request"
+    echo
+    echo "Own sandbox with $COLD_PER_SOURCE invoices per API, PageSize $COLD_PAGE_SIZE (goscore, sendregning, ibana); each figure is the"
+    echo "median of $COLD_REPEATS list requests with \`Cache-Control: no-cache\` (every queried source read again), seconds."
+    echo
+    echo "| read | seconds (median) | all |"
+    echo "| --- | ---: | --- |"
+    echo "| merged, 5 sources | $COLD_all | $COLD_all_ALL |"
+    for api in goscore sendcloud sendregning ibana dollr; do eval "echo \"| $api alone | \$COLD_$api | \$COLD_${api}_ALL |\""; done
+    echo "| merged, the 4 paged sources (no dollr) | $COLD_paged | $COLD_paged_ALL |"
+    echo
+    echo "Merged / slowest alone ($COLD_SLOWEST s): **$COLD_RATIO**; target ≤ 1.3: $(verdict "$COLD_RATIO" 1.3 le)."
+    echo "Without dollr: merged / slowest alone ($COLD_SLOWEST_PAGED s): **$COLD_RATIO_PAGED**."
+    echo
+    ;;
+  esac
+  case " $PHASES " in *" bdn "*)
+    echo "## BenchmarkDotNet"
+    echo
+    echo "In-process short job (3 warm-up, 3 measured iterations), MemoryDiagnoser. Normalization: OperationsPerInvoke ="
+    echo "invoices per page, so Mean is per invoice, Op/s is invoices per second on one core (one thread) and Allocated is"
+    echo "bytes per invoice. ListPage: per request; Allocated does not grow with InvoicesPerSource."
+    echo
+    for f in "$WORK"/bdn/results/*-report-github.md; do
+      [ -f "$f" ] || continue
+      echo "### $(basename "$f" -report-github.md | sed 's/.*\.//')"
+      echo
+      sed -n '/^|/,$p' "$f" | sed "s/\*\*//g; s/&#39;//g"
+      echo
+    done
+    ;;
+  esac
+  echo "Total run time: $(( $(date +%s) - started )) s."
+} >"$OUT/latest.md"
+cp "$WORK/wrk-all.txt" "$OUT/latest-wrk.txt" 2>/dev/null || true
+log "wrote bench/results/latest.md"
+cat "$OUT/latest.md"

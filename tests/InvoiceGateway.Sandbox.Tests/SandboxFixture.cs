@@ -1,6 +1,9 @@
 namespace InvoiceGateway.Sandbox.Tests;
 
-/// <summary>A sandbox with the default options, for tests that only read (no faults, no counting).</summary>
+/// <summary>
+/// A sandbox with the default options. As a class fixture every test class gets its own, so faults set by one
+/// class never leak into another.
+/// </summary>
 public sealed class SandboxFixture : IAsyncLifetime
 {
     public SandboxHost Host { get; private set; } = null!;

@@ -5,30 +5,11 @@ using System.Text.Json;
 
 namespace InvoiceGateway.Sandbox.Tests.Control;
 
-public sealed class ControlSandboxFixture : IAsyncLifetime
+public class ControlApiTests : IClassFixture<SandboxFixture>
 {
-    public SandboxHost Host { get; private set; } = null!;
+    private readonly SandboxFixture fixture;
 
-    public UpstreamClient Client { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Host = await SandboxHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-        Client = new UpstreamClient(Host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await Host.DisposeAsync();
-    }
-}
-
-public class ControlApiTests : IClassFixture<ControlSandboxFixture>
-{
-    private readonly ControlSandboxFixture fixture;
-
-    public ControlApiTests(ControlSandboxFixture fixture)
+    public ControlApiTests(SandboxFixture fixture)
     {
         this.fixture = fixture;
         fixture.Host.Faults.ClearAll();

@@ -5,31 +5,11 @@ using InvoiceGateway.Sandbox.Apis;
 
 namespace InvoiceGateway.Sandbox.Tests.Faults;
 
-/// <summary>A sandbox of its own: faults set here must not leak into other test classes.</summary>
-public sealed class FaultSandboxFixture : IAsyncLifetime
+public class FaultInjectionTests : IClassFixture<SandboxFixture>
 {
-    public SandboxHost Host { get; private set; } = null!;
+    private readonly SandboxFixture fixture;
 
-    public UpstreamClient Client { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Host = await SandboxHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-        Client = new UpstreamClient(Host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await Host.DisposeAsync();
-    }
-}
-
-public class FaultInjectionTests : IClassFixture<FaultSandboxFixture>
-{
-    private readonly FaultSandboxFixture fixture;
-
-    public FaultInjectionTests(FaultSandboxFixture fixture)
+    public FaultInjectionTests(SandboxFixture fixture)
     {
         this.fixture = fixture;
         fixture.Host.Faults.ClearAll();

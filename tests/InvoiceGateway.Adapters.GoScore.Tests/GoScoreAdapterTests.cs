@@ -1,3 +1,4 @@
+using AutoMapper.Internal;
 using InvoiceGateway.Adapters.GoScore.Mapping;
 using InvoiceGateway.Adapters.GoScore.Tests.Support;
 using InvoiceGateway.Contracts;
@@ -15,6 +16,10 @@ public class GoScoreAdapterTests
     [Fact]
     public void MappingConfiguration_WhenBuilt_IsValid() =>
         GoScoreMapping.Configuration.AssertConfigurationIsValid();
+
+    [Fact]
+    public void MappingConfiguration_EveryMap_IsDepthBounded() =>
+        Assert.All(GoScoreMapping.Configuration.Internal().GetAllTypeMaps(), map => Assert.Equal(GoScoreMapping.MaxDepth, map.MaxDepth));
 
     [Fact]
     public void Adapter_Always_DescribesItselfAsSpecified()

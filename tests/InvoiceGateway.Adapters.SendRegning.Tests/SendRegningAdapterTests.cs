@@ -1,3 +1,4 @@
+using AutoMapper.Internal;
 using InvoiceGateway.Adapters.SendRegning.Mapping;
 using InvoiceGateway.Adapters.SendRegning.Tests.Support;
 using InvoiceGateway.Contracts;
@@ -15,6 +16,10 @@ public class SendRegningAdapterTests
     [Fact]
     public void MappingConfiguration_WhenBuilt_IsValid() =>
         SendRegningMapping.Configuration.AssertConfigurationIsValid();
+
+    [Fact]
+    public void MappingConfiguration_EveryMap_IsDepthBounded() =>
+        Assert.All(SendRegningMapping.Configuration.Internal().GetAllTypeMaps(), map => Assert.Equal(SendRegningMapping.MaxDepth, map.MaxDepth));
 
     [Fact]
     public void Adapter_Always_DescribesItselfAsSpecified()

@@ -1,3 +1,4 @@
+using AutoMapper.Internal;
 using InvoiceGateway.Adapters.Sendcloud.Mapping;
 using InvoiceGateway.Adapters.Sendcloud.Tests.Support;
 using InvoiceGateway.Contracts;
@@ -9,6 +10,10 @@ public class SendcloudAdapterTests
     [Fact]
     public void MappingConfiguration_WhenBuilt_IsValid() =>
         SendcloudMapping.Configuration.AssertConfigurationIsValid();
+
+    [Fact]
+    public void MappingConfiguration_EveryMap_IsDepthBounded() =>
+        Assert.All(SendcloudMapping.Configuration.Internal().GetAllTypeMaps(), map => Assert.Equal(SendcloudMapping.MaxDepth, map.MaxDepth));
 
     [Fact]
     public void Adapter_Always_DescribesItselfAsSpecified()

@@ -14,6 +14,7 @@ internal sealed class GoScoreProfile : Profile
     public GoScoreProfile()
     {
         CreateMap<GoScoreInvoicePayload, Invoice>()
+            .MaxDepth(GoScoreMapping.MaxDepth)
             .ForMember(d => d.Id, o => o.MapFrom((s, _, _, c) => Invoice.MakeId(Settings(c).Source.Name, s.Id!)))
             .ForMember(d => d.Source, o => o.MapFrom((_, _, _, c) => Settings(c).Source.Name))
             .ForMember(d => d.SourceId, o => o.MapFrom(s => s.Id))

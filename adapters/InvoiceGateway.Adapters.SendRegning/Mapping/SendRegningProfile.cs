@@ -18,6 +18,7 @@ internal sealed class SendRegningProfile : Profile
     public SendRegningProfile()
     {
         CreateMap<SendRegningInvoicePayload, Invoice>()
+            .MaxDepth(SendRegningMapping.MaxDepth)
             .ForMember(d => d.Id, o => o.MapFrom((s, _, _, c) => Invoice.MakeId(Settings(c).Source.Name, s.Number!)))
             .ForMember(d => d.Source, o => o.MapFrom((_, _, _, c) => Settings(c).Source.Name))
             .ForMember(d => d.SourceId, o => o.MapFrom(s => s.Number))
@@ -50,6 +51,7 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.Raw, o => o.Ignore());
 
         CreateMap<SendRegningPartyPayload, Party>()
+            .MaxDepth(SendRegningMapping.MaxDepth)
             .ForMember(d => d.Name, o => o.MapFrom(s => InvoiceRules.Text(s.Name)))
             .ForMember(d => d.OrganizationNumber, o => o.MapFrom(s => InvoiceRules.Text(s.OrganisationNumber)))
             .ForMember(d => d.CustomerNumber, o => o.MapFrom(s => InvoiceRules.Text(s.CustomerNumber)))
@@ -60,6 +62,7 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.VatNumber, o => o.Ignore());
 
         CreateMap<SendRegningAddressPayload, PostalAddress>()
+            .MaxDepth(SendRegningMapping.MaxDepth)
             .ForCtorParam(nameof(PostalAddress.Line1), o => o.MapFrom(s => InvoiceRules.Text(s.Address1)))
             .ForCtorParam(nameof(PostalAddress.Line2), o => o.MapFrom(s => InvoiceRules.Text(s.Address2)))
             .ForCtorParam(nameof(PostalAddress.PostalCode), o => o.MapFrom(s => InvoiceRules.Text(s.Zip)))
@@ -67,6 +70,7 @@ internal sealed class SendRegningProfile : Profile
             .ForCtorParam(nameof(PostalAddress.Country), o => o.MapFrom(s => Countries.ToIsoAlpha2(s.Country)));
 
         CreateMap<SendRegningItemPayload, InvoiceLine>()
+            .MaxDepth(SendRegningMapping.MaxDepth)
             .ForMember(d => d.Position, o => o.MapFrom((s, _, _, c) => WholeNumber(Values(c), "items.number", s.Number)))
             .ForMember(d => d.Code, o => o.MapFrom(s => InvoiceRules.Text(s.ProductCode)))
             .ForMember(d => d.Description, o => o.MapFrom(s => InvoiceRules.Text(s.Description)))

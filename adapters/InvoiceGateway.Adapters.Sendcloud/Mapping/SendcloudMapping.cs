@@ -1,16 +1,18 @@
 using AutoMapper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InvoiceGateway.Adapters.Sendcloud.Mapping;
 
 /// <summary>
-/// The adapter's one AutoMapper configuration, built (and its maps compiled) on first use. AutoMapper
-/// reads its license key from <c>AUTOMAPPER_LICENSE_KEY</c> itself; without one it only logs a warning.
+/// The adapter's one AutoMapper configuration, built (and its maps compiled) on first use. Every map of the
+/// profile is bounded by <see cref="MaxDepth"/>: the payloads are not self-referential, but a bound keeps
+/// GHSA-rvv3-g6hj-g44x (see Directory.Build.props) from ever applying.
 /// </summary>
 internal static class SendcloudMapping
 {
-    public static MapperConfiguration Configuration { get; } =
-        new(config => config.AddProfile<SendcloudProfile>(), NullLoggerFactory.Instance);
+    /// <summary>Deepest nesting a map follows; the payloads nest at most three levels (invoice, party, address).</summary>
+    public const int MaxDepth = 8;
+
+    public static MapperConfiguration Configuration { get; } = new(config => config.AddProfile<SendcloudProfile>());
 
     public static IMapper Mapper { get; } = Configuration.CreateMapper();
 }

@@ -17,6 +17,7 @@ internal sealed class SendcloudProfile : Profile
     public SendcloudProfile()
     {
         CreateMap<SendcloudInvoicePayload, Invoice>()
+            .MaxDepth(SendcloudMapping.MaxDepth)
             .ForMember(d => d.Id, o => o.MapFrom((s, _, _, c) => Invoice.MakeId(Settings(c).Source.Name, s.Id!)))
             .ForMember(d => d.Source, o => o.MapFrom((_, _, _, c) => Settings(c).Source.Name))
             .ForMember(d => d.SourceId, o => o.MapFrom(s => s.Id))
@@ -47,6 +48,7 @@ internal sealed class SendcloudProfile : Profile
             .ForMember(d => d.Raw, o => o.Ignore());
 
         CreateMap<SendcloudItemPayload, InvoiceLine>()
+            .MaxDepth(SendcloudMapping.MaxDepth)
             .ForMember(d => d.Description, o => o.MapFrom(s => InvoiceRules.Text(s.Name)))
             // An item is a name only; its id is Sendcloud's record id, not a product code.
             .ForMember(d => d.Position, o => o.Ignore())

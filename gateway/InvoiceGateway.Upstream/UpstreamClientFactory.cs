@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 
@@ -70,13 +71,16 @@ public sealed class UpstreamClientFactory
         var circuit = new CircuitBreakerStateProvider();
         var health = new SourceHealth(name, _time, circuit);
         var pipeline = UpstreamPipeline.Build(name, options, circuit, _time, logger);
-        var handler = new ResilienceHandler(health, pipeline, _time)
+        var handler = new SourceOutcomeHandler(health, _time)
         {
-            InnerHandler = new SameHostRedirectHandler(name, logger)
+            InnerHandler = new ResilienceHandler(pipeline)
             {
-                InnerHandler = new AuthenticationHandler(name, credentials, logger)
+                InnerHandler = new SameHostRedirectHandler(name, logger)
                 {
-                    InnerHandler = new ResponseSizeLimitHandler(name, options.MaxResponseBytes, health.BodyTooLarge) { InnerHandler = primary },
+                    InnerHandler = new AuthenticationHandler(name, credentials, logger)
+                    {
+                        InnerHandler = new ResponseSizeLimitHandler(name, options.MaxResponseBytes, health.BodyTooLarge) { InnerHandler = primary },
+                    },
                 },
             },
         };

@@ -19,8 +19,8 @@ public sealed record UpstreamResilienceOptions
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// How many times a failed <c>GET</c>, <c>HEAD</c> or <c>OPTIONS</c> is retried (other methods never are);
-    /// 0 turns retries off. The default value is 2. Must be between 0 and 10.
+    /// How many times a failed <c>GET</c>, <c>HEAD</c>, <c>OPTIONS</c> or <c>TRACE</c> is retried (<c>POST</c>,
+    /// <c>PUT</c>, <c>PATCH</c>, <c>DELETE</c> never are); 0 turns retries off. The default value is 2. Must be between 0 and 10.
     /// </summary>
     public int MaxRetries { get; init; } = 2;
 

@@ -1,62 +1,61 @@
 using System.Globalization;
-using System.Net;
 using InvoiceGateway.Contracts;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace InvoiceGateway.Upstream;
 
 /// <summary>
-/// Builds a source's resilience pipeline: total timeout → retry → circuit breaker → attempt timeout.
-/// One instance per source, because the circuit's state lives in it.
+/// Builds a source's resilience pipeline from Microsoft.Extensions.Http.Resilience's strategies: total timeout →
+/// retry → circuit breaker → attempt timeout. One instance per source, because the circuit's state lives in it.
 /// </summary>
 internal static class UpstreamPipeline
 {
-    /// <summary>The request being sent; the retry predicate needs its method.</summary>
-    public static readonly ResiliencePropertyKey<HttpRequestMessage?> RequestKey = new("InvoiceGateway.Upstream.Request");
-
     /// <summary>When the call started (<see cref="TimeProvider.GetTimestamp"/>); a Retry-After beyond the total timeout is not waited for.</summary>
-    public static readonly ResiliencePropertyKey<long> StartedKey = new("InvoiceGateway.Upstream.Started");
+    public static readonly HttpRequestOptionsKey<long> StartedKey = new("InvoiceGateway.Upstream.Started");
 
     public static ResiliencePipeline<HttpResponseMessage> Build(
-        string source, UpstreamResilienceOptions options, CircuitBreakerStateProvider state, TimeProvider time, ILogger logger)
+        string source, UpstreamResilienceOptions options, CircuitBreakerStateProvider circuit, TimeProvider time, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = "upstream:" + source, TimeProvider = time };
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
         if (options.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            var retry = new HttpRetryStrategyOptions
             {
                 Name = "retry",
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, options, state, time)),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response ? RetryAfter.Read(response, time) : null),
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, options, circuit, time)),
                 OnRetry = args =>
                 {
-                    var request = args.Context.Properties.GetValue(RequestKey, null);
+                    var request = args.Context.GetRequestMessage();
                     UpstreamLog.Retrying(
                         logger, source, request?.Method.Method ?? "?", request is null ? "?" : UpstreamFailures.PathOf(request),
                         args.AttemptNumber + 1, Describe(args.Outcome), (long)args.RetryDelay.TotalMilliseconds);
                     return default;
                 },
-            });
+            };
+
+            // Token POSTs and any other unsafe method are sent once: a retry could do the thing twice.
+            retry.DisableForUnsafeHttpMethods();
+            builder.AddRetry(retry);
         }
 
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             Name = "circuit",
             FailureRatio = options.CircuitFailureRatio,
             MinimumThroughput = options.CircuitMinimumThroughput,
             SamplingDuration = options.CircuitSamplingDuration,
             BreakDuration = options.CircuitBreakDuration,
-            StateProvider = state,
+            StateProvider = circuit,
             ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
             OnOpened = args =>
             {
@@ -74,39 +73,28 @@ internal static class UpstreamPipeline
                 return default;
             },
         });
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
         return builder.Build();
     }
 
     /// <summary>
-    /// Whether an attempt's outcome is worth another attempt: idempotent methods and transient failures
-    /// only, and not once the circuit has opened (the retry would fail fast anyway).
+    /// Whether a transient outcome is worth another attempt: not once the circuit has opened (the retry would fail
+    /// fast and hide the answer), and not when the upstream asks for a wait longer than we are prepared to give.
     /// </summary>
-    internal static bool ShouldRetry(
+    private static bool ShouldRetry(
         Outcome<HttpResponseMessage> outcome, ResilienceContext context, UpstreamResilienceOptions options,
         CircuitBreakerStateProvider circuit, TimeProvider time)
     {
-        var request = context.Properties.GetValue(RequestKey, null);
-        if (request is null || !IsIdempotent(request.Method)
+        if (!HttpClientResiliencePredicates.IsTransient(outcome)
             || circuit.CircuitState is Polly.CircuitBreaker.CircuitState.Open or Polly.CircuitBreaker.CircuitState.Isolated)
         {
             return false;
         }
 
-        if (outcome.Exception is { } exception)
+        if (outcome.Result is { } response && RetryAfter(response, time) is { } wait)
         {
-            return exception is HttpRequestException or IOException or TimeoutRejectedException;
-        }
-
-        if (outcome.Result is not { } response || !IsTransient(response.StatusCode))
-        {
-            return false;
-        }
-
-        if (RetryAfter.Read(response, time) is { } wait)
-        {
-            var elapsed = time.GetElapsedTime(context.Properties.GetValue(StartedKey, time.GetTimestamp()));
-            if (wait > options.MaxRetryAfter || wait >= options.TotalTimeout - elapsed)
+            var started = context.GetRequestMessage() is { } request && request.Options.TryGetValue(StartedKey, out var at) ? at : time.GetTimestamp();
+            if (wait > options.MaxRetryAfter || wait >= options.TotalTimeout - time.GetElapsedTime(started))
             {
                 return false;
             }
@@ -115,20 +103,19 @@ internal static class UpstreamPipeline
         return true;
     }
 
-    /// <summary>What counts against the circuit: transport errors, timeouts, 408, 429 and 5xx.</summary>
-    internal static bool IsFailure(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
+    /// <summary>What counts against the circuit: transport errors, timeouts, 408, 429 and 5xx, and a token endpoint that cannot be reached.</summary>
+    private static bool IsFailure(Outcome<HttpResponseMessage> outcome) =>
+        HttpClientResiliencePredicates.IsTransient(outcome)
+        || outcome.Exception is IOException
+        || outcome.Exception is UpstreamException { Code: UpstreamErrorCodes.Unreachable or UpstreamErrorCodes.Timeout };
+
+    /// <summary>The delay a response's <c>Retry-After</c> asks for (delta seconds or an HTTP date), or <c>null</c>.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
     {
-        HttpRequestException or IOException or TimeoutRejectedException => true,
-        UpstreamException upstream => upstream.Code is UpstreamErrorCodes.Unreachable or UpstreamErrorCodes.Timeout,
-        not null => false,
-        null => outcome.Result is { } response && IsTransient(response.StatusCode),
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
     };
-
-    private static bool IsIdempotent(HttpMethod method) =>
-        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options;
-
-    private static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) => outcome switch
     {

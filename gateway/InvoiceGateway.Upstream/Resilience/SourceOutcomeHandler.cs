@@ -1,41 +1,33 @@
 using System.Globalization;
 using System.Net;
 using InvoiceGateway.Contracts;
-using Polly;
 
 namespace InvoiceGateway.Upstream;
 
 /// <summary>
-/// Runs each request through the source's resilience pipeline and turns failures into
-/// <see cref="UpstreamException"/>; records the outcome in the source's health and metrics. The caller's
+/// Sits in front of the source's resilience handler: turns what survives the pipeline into
+/// <see cref="UpstreamException"/> and records the outcome in the source's health and metrics. The caller's
 /// own cancellation propagates as <see cref="OperationCanceledException"/>. Unsuccessful answers that
 /// survive the retries are returned as responses: the adapter decides what a 404 or a 500 means.
 /// </summary>
-internal sealed class ResilienceHandler : DelegatingHandler
+internal sealed class SourceOutcomeHandler : DelegatingHandler
 {
     private readonly SourceHealth _health;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly TimeProvider _time;
 
-    public ResilienceHandler(SourceHealth health, ResiliencePipeline<HttpResponseMessage> pipeline, TimeProvider time)
+    public SourceOutcomeHandler(SourceHealth health, TimeProvider time)
     {
         _health = health;
-        _pipeline = pipeline;
         _time = time;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(UpstreamPipeline.RequestKey, request);
-        context.Properties.Set(UpstreamPipeline.StartedKey, started);
+        request.Options.Set(UpstreamPipeline.StartedKey, started);
         try
         {
-            var response = await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.Handler.SendAttemptAsync(state.Request, ctx.CancellationToken),
-                context,
-                (Handler: this, Request: request));
+            var response = await base.SendAsync(request, cancellationToken);
             Record(request, response, started);
             return response;
         }
@@ -56,14 +48,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
             throw failure;
         }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
     }
-
-    private ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        new(base.SendAsync(request, cancellationToken));
 
     private void Record(HttpRequestMessage request, HttpResponseMessage response, long started)
     {

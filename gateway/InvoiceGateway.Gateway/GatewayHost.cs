@@ -7,6 +7,8 @@ using InvoiceGateway.Gateway.Diagnostics;
 using InvoiceGateway.Gateway.Proxy;
 using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
+using InvoiceGateway.Gateway.Storage;
+using InvoiceGateway.Gateway.Tenancy;
 using InvoiceGateway.Sandbox;
 using InvoiceGateway.Upstream;
 using Yarp.ReverseProxy.Configuration;
@@ -38,6 +40,12 @@ internal static class GatewayHost
         var plugins = PluginLoader.Load(Path.Combine(contentRoot, settings.Plugins), startupLogger, problems);
         var catalog = new AdapterCatalog(AdapterCatalog.BuiltIn.Concat(plugins), problems);
         var plans = SourceRegistry.Plan(settings, catalog, contentRoot, problems);
+        var database = DatabaseSettings.Read(builder.Configuration.GetSection("Gateway"), contentRoot, problems);
+        if (problems.Count == 0)
+        {
+            await MigrateOrStopSandboxAsync(database, sandbox).ConfigureAwait(false);
+        }
+
         if (problems.Count > 0)
         {
             if (sandbox is not null)
@@ -55,6 +63,9 @@ internal static class GatewayHost
 
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.AddSingleton(database);
+        services.AddScoped<TenantContext>();
+        services.AddGatewayDatabase(database);
         services.AddSingleton(catalog);
         services.AddSingleton(new DemoSandbox(sandbox));
         services.AddSingleton(TimeProvider.System);
@@ -94,6 +105,12 @@ internal static class GatewayHost
             builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         }
 
+        // EF Core logs every SQL command at Information; the gateway's own logs say what matters.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.EntityFrameworkCore"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -101,6 +118,23 @@ internal static class GatewayHost
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
+    }
+
+    private static async Task MigrateOrStopSandboxAsync(DatabaseSettings database, SandboxHost? sandbox)
+    {
+        try
+        {
+            await GatewayDatabase.MigrateAsync(database, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (GatewayConfigurationException)
+        {
+            if (sandbox is not null)
+            {
+                await sandbox.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
     }
 
     public static WebApplication MapInvoiceGateway(this WebApplication app)

@@ -16,18 +16,35 @@ public sealed class ComposeFileTests
     private const string Gateway = "gateway";
     private const string Sandbox = "sandbox";
     private const string Redis = "redis";
+    private const string Postgres = "postgres";
 
     private readonly ComposeFile _compose = ComposeFile.Load();
 
     [Fact]
-    public void Compose_WhenParsed_HasGatewayRedisAndSandbox_WithTheGatewayDependingOnBoth()
+    public void Compose_WhenParsed_HasGatewayRedisSandboxAndPostgres_WithTheGatewayDependingOnEach()
     {
-        Assert.Superset(new HashSet<string> { Gateway, Redis, Sandbox }, _compose.ServiceNames.ToHashSet());
+        Assert.Superset(new HashSet<string> { Gateway, Redis, Sandbox, Postgres }, _compose.ServiceNames.ToHashSet());
         var dependsOn = _compose.Service(Gateway).Children[new YamlDotNet.RepresentationModel.YamlScalarNode("depends_on")];
         var dependencies = dependsOn is YamlDotNet.RepresentationModel.YamlSequenceNode list
             ? list.Children.Select(c => c.ToString())
             : ((YamlDotNet.RepresentationModel.YamlMappingNode)dependsOn).Children.Keys.Select(k => k.ToString());
-        Assert.Superset(new HashSet<string> { Redis, Sandbox }, dependencies.ToHashSet());
+        Assert.Superset(new HashSet<string> { Redis, Sandbox, Postgres }, dependencies.ToHashSet());
+    }
+
+    [Fact]
+    public void GatewayDatabase_WhenComposed_IsThePostgresServiceWithItsDatabaseUserAndPassword()
+    {
+        var problems = new List<string>();
+        var database = InvoiceGateway.Gateway.Storage.DatabaseSettings.Read(GatewayConfiguration().GetSection("Gateway"), _compose.Root, problems);
+        var postgres = _compose.EnvironmentOf(Postgres);
+
+        Assert.Empty(problems);
+        Assert.Equal(InvoiceGateway.Gateway.Storage.DatabaseProvider.Postgres, database.Provider);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        Assert.Equal(Postgres, connection.Host);
+        Assert.Equal(postgres["POSTGRES_DB"], connection.Database);
+        Assert.Equal(postgres["POSTGRES_USER"], connection.Username);
+        Assert.Equal(postgres["POSTGRES_PASSWORD"], connection.Password);
     }
 
     [Fact]

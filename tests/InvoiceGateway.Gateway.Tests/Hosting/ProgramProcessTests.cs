@@ -61,6 +61,26 @@ public sealed class ProgramProcessTests
         Assert.DoesNotContain("   at ", message, StringComparison.Ordinal); // a message, not a stack trace
     }
 
+    [Fact]
+    public async Task Program_WithUnreachableDatabase_ExitsWithOneClearMessage()
+    {
+        using var process = Start("--urls http://127.0.0.1:0", new Dictionary<string, string>
+        {
+            ["Gateway__Database"] = $"Host=127.0.0.1;Port={FreePort()};Database=gw;Username=gw;Password=never-print-this-password;Timeout=5",
+        });
+
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        var message = await stderr;
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("cannot start", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Database: the database (PostgreSQL Host=127.0.0.1", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("never-print-this-password", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+    }
+
     private static Process Start(string arguments, Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", $"\"{GatewayDll}\" {arguments}")

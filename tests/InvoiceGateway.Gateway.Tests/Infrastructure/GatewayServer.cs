@@ -14,6 +14,7 @@ namespace InvoiceGateway.Gateway.Tests.Infrastructure;
 public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private string? _dataDirectory;
 
     private GatewayServer(WebApplication app, Uri address, LogCapture logs)
     {
@@ -41,6 +42,15 @@ public sealed class GatewayServer : IAsyncDisposable
         });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
+
+        // Each server its own SQLite file unless the test chose a database: tests must not see each other's tenants.
+        string? dataDirectory = null;
+        if (builder.Configuration["Gateway:Database"] is null && builder.Configuration["Gateway:DataDirectory"] is null)
+        {
+            dataDirectory = Path.Combine(Path.GetTempPath(), "ig-data-" + Guid.NewGuid().ToString("N")[..12]);
+            builder.Configuration["Gateway:DataDirectory"] = dataDirectory;
+        }
+
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var logs = new LogCapture();
         builder.Logging.ClearProviders();
@@ -53,7 +63,7 @@ public sealed class GatewayServer : IAsyncDisposable
         app.MapInvoiceGateway();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayServer(app, new Uri(address + "/"), logs);
+        return new GatewayServer(app, new Uri(address + "/"), logs) { _dataDirectory = dataDirectory };
     }
 
     public async ValueTask DisposeAsync()
@@ -61,6 +71,18 @@ public sealed class GatewayServer : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_dataDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another server's pool may still hold the file open; the temp folder is cleaned by the OS.
+            }
+        }
     }
 }
 

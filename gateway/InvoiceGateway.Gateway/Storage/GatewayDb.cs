@@ -1,0 +1,147 @@
+using InvoiceGateway.Gateway.Tenancy;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace InvoiceGateway.Gateway.Storage;
+
+/// <summary>
+/// The gateway's own database: tenant keys, connections and the Data Protection key ring. Every
+/// tenant-owned entity carries a query filter on the request's tenant, and new rows get that tenant
+/// when saved, so a handler cannot read or write another tenant's rows by forgetting a <c>Where</c>.
+/// Code that must see every tenant (a replica loading a tenant's connections by id) says so with
+/// <c>IgnoreQueryFilters()</c>.
+/// </summary>
+/// <remarks>
+/// One model, two providers: <see cref="SqliteGatewayDb"/> and <see cref="PostgresGatewayDb"/> exist
+/// only so that each provider has its own migrations (EF Core ties a migration to a context type).
+/// </remarks>
+internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant) : DbContext(options), IDataProtectionKeyContext
+{
+    /// <summary>The tenant every query of this context is scoped to (read per query, so it is a parameter, not a constant).</summary>
+    public string TenantId => tenant.Id;
+
+    public DbSet<TenantKeyRecord> TenantKeys => Set<TenantKeyRecord>();
+
+    public DbSet<ConnectionRecord> Connections => Set<ConnectionRecord>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.Entity<TenantKeyRecord>(key =>
+        {
+            key.ToTable("tenant_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasMaxLength(32);
+            key.Property(k => k.TenantId).HasMaxLength(64).IsRequired();
+            key.Property(k => k.Name).HasMaxLength(100).IsRequired();
+            key.Property(k => k.Hash).HasMaxLength(64).IsRequired();
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.HasIndex(k => k.TenantId);
+            key.HasQueryFilter(k => k.TenantId == TenantId);
+        });
+
+        modelBuilder.Entity<ConnectionRecord>(connection =>
+        {
+            connection.ToTable("connections");
+            connection.HasKey(c => c.Id);
+            connection.Property(c => c.Id).HasMaxLength(32);
+            connection.Property(c => c.TenantId).HasMaxLength(64).IsRequired();
+            connection.Property(c => c.Name).HasMaxLength(64).IsRequired();
+            connection.Property(c => c.Source).HasMaxLength(64).IsRequired();
+            connection.Property(c => c.Options).IsRequired();
+            connection.Property(c => c.Credentials).IsRequired();
+            connection.Property(c => c.State).HasMaxLength(16).IsRequired();
+            connection.Property(c => c.Error).HasMaxLength(1000);
+            connection.HasIndex(c => new { c.TenantId, c.Name }).IsUnique();
+            connection.HasQueryFilter(c => c.TenantId == TenantId);
+        });
+    }
+
+    private void StampTenant()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                entry.Entity.TenantId = TenantId;
+            }
+            else if (entry.State is EntityState.Modified or EntityState.Deleted && entry.Entity.TenantId != TenantId)
+            {
+                throw new InvalidOperationException("A row of another tenant was about to be changed.");
+            }
+        }
+    }
+}
+
+/// <summary>A row that belongs to one tenant.</summary>
+internal interface ITenantOwned
+{
+    string TenantId { get; set; }
+}
+
+/// <summary>A tenant's API key: only its SHA-256 is kept; the key itself is shown once, when issued.</summary>
+internal sealed class TenantKeyRecord : ITenantOwned
+{
+    public required string Id { get; set; }
+
+    public string TenantId { get; set; } = string.Empty;
+
+    public required string Name { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the key.</summary>
+    public required string Hash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A tenant's connection of a connectable source definition.</summary>
+internal sealed class ConnectionRecord : ITenantOwned
+{
+    public required string Id { get; set; }
+
+    public string TenantId { get; set; } = string.Empty;
+
+    /// <summary>Unique within the tenant; the <c>source</c> of the connection's invoices.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The name of the source definition (<c>Gateway:Sources:&lt;name&gt;</c>).</summary>
+    public required string Source { get; set; }
+
+    /// <summary>The connection's adapter options, a JSON object of strings.</summary>
+    public required string Options { get; set; }
+
+    /// <summary>The connection's credential fields, a JSON object protected with Data Protection.</summary>
+    public required string Credentials { get; set; }
+
+    public TimeSpan? CacheTtl { get; set; }
+
+    /// <summary><c>active</c> or <c>failed</c>, from the last check.</summary>
+    public required string State { get; set; }
+
+    public DateTimeOffset? CheckedAt { get; set; }
+
+    /// <summary>The upstream's reason when the last check failed; never a credential.</summary>
+    public string? Error { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class SqliteGatewayDb(DbContextOptions<SqliteGatewayDb> options, TenantContext tenant) : GatewayDb(options, tenant);
+
+internal sealed class PostgresGatewayDb(DbContextOptions<PostgresGatewayDb> options, TenantContext tenant) : GatewayDb(options, tenant);

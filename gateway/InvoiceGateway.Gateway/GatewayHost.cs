@@ -2,6 +2,7 @@ using InvoiceGateway.Caching;
 using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Apis;
 using InvoiceGateway.Gateway.Configuration;
+using InvoiceGateway.Gateway.WebConsole;
 using InvoiceGateway.Gateway.Demo;
 using InvoiceGateway.Gateway.Diagnostics;
 using InvoiceGateway.Gateway.Proxy;
@@ -141,6 +142,7 @@ internal static class GatewayHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsole();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
 

@@ -1,0 +1,94 @@
+// The console's only way to the gateway: its public HTTP API, with the key the user entered.
+// The key lives in sessionStorage (gone when the tab closes) and travels in the X-Api-Key header, never in a URL.
+
+const keyName = 'invoicegateway.apiKey';
+
+/** A refusal or failure of the API, with its problem+json body when it sent one (RFC 9457). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(describe(status, problem));
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+function describe(status, problem) {
+  if (!problem) {
+    return `The gateway answered ${status}.`;
+  }
+  const parts = [problem.title, problem.detail].filter(Boolean);
+  for (const [field, messages] of Object.entries(problem.errors ?? {})) {
+    parts.push(`${field}: ${[].concat(messages).join(' ')}`);
+  }
+  return parts.join(' ') || `The gateway answered ${status}.`;
+}
+
+export function apiKey() {
+  return sessionStorage.getItem(keyName);
+}
+
+export function setApiKey(key) {
+  if (key) {
+    sessionStorage.setItem(keyName, key);
+  } else {
+    sessionStorage.removeItem(keyName);
+  }
+}
+
+/** Sends one request; throws ApiError for any answer that is not 2xx or 304. */
+export async function request(method, path, { query, headers, body, accept = 'application/json' } = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [name, value] of query ?? []) {
+    url.searchParams.append(name, value);
+  }
+  const sent = new Headers(headers);
+  sent.set('Accept', accept);
+  const key = apiKey();
+  if (key && !sent.has('X-Api-Key')) {
+    sent.set('X-Api-Key', key);
+  }
+  let payload;
+  if (body !== undefined) {
+    sent.set('Content-Type', 'application/json');
+    payload = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, { method, headers: sent, body: payload, cache: 'no-store', credentials: 'omit' });
+  } catch {
+    throw new ApiError(0, { title: 'The gateway cannot be reached.', detail: 'Check that it is running.' });
+  }
+  if (!response.ok && response.status !== 304) {
+    let problem = null;
+    const type = response.headers.get('Content-Type') ?? '';
+    if (type.includes('json')) {
+      problem = await response.json().catch(() => null);
+    }
+    throw new ApiError(response.status, problem);
+  }
+  return response;
+}
+
+async function json(method, path, options) {
+  const response = await request(method, path, options);
+  return { body: await response.json(), headers: response.headers };
+}
+
+/** GET /v1/invoices with the API's own query parameters (URLSearchParams). */
+export function listInvoices(params) {
+  return json('GET', '/v1/invoices', { query: params });
+}
+
+/** GET /v1/invoices/{id}, with the upstream payload when raw is asked for. */
+export function getInvoice(id, { raw = false } = {}) {
+  return json('GET', `/v1/invoices/${encodeURIComponent(id)}`, { query: raw ? [['include', 'raw']] : [] });
+}
+
+export function listSources() {
+  return json('GET', '/v1/sources');
+}
+
+export function refreshSource(name) {
+  return json('POST', `/v1/sources/${encodeURIComponent(name)}/refresh`);
+}

@@ -1,0 +1,111 @@
+using InvoiceGateway.Console.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace InvoiceGateway.Console.Tests;
+
+/// <summary>
+/// Each page usable by keyboard and screen reader: every control has a label, headings go down one level at a
+/// time, Tab reaches every control, and on a phone-sized screen nothing runs off the side of the page.
+/// </summary>
+public sealed class AccessibilityTests(ConsoleFixture fixture)
+{
+    public static TheoryData<string, string> Pages => new()
+    {
+        { "#/invoices?limit=10", "#totals" },
+        { "#/sources", "#sources" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task Page_HasLabelsHeadingsInOrderAndEveryControlReachableByTab(string route, string ready)
+    {
+        await using var console = await fixture.OpenAsync(fixture.Gateway);
+        await console.GoToAsync(route, ready);
+        await AssertAccessibleAsync(console.Page);
+        console.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task InvoicePage_HasLabelsHeadingsInOrderAndEveryControlReachableByTab()
+    {
+        var first = (await fixture.Gateway.Client.GetJsonAsync("v1/invoices?limit=1")).Ids()[0];
+        await using var console = await fixture.OpenAsync(fixture.Gateway);
+        await console.GoToAsync("#/invoices/" + Uri.EscapeDataString(first), "#section-summary");
+        await AssertAccessibleAsync(console.Page);
+        console.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task InvoicesPage_OnAPhoneSizedScreen_FitsItsWidthAndScrollsTablesInPlace()
+    {
+        await using var console = await fixture.OpenAsync(fixture.Gateway, new ViewportSize { Width = 390, Height = 844 });
+        await console.GoToAsync("#/invoices?limit=10", "#totals");
+
+        var overflow = await console.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        var widest = await console.Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.parentElement?.closest('.table-scroll'))
+              .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px`).slice(-5)
+            """);
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than a 390px screen: {string.Join(", ", widest)}");
+        await console.ScreenshotAsync("invoices-phone");
+        console.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Console_IsServedWithAContentSecurityPolicyWithoutInlineScripts()
+    {
+        using var response = await fixture.Gateway.Client.GetAsync("/", TestContext.Current.CancellationToken);
+        var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var unlabelled = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('input, select, textarea')]
+              .filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+              .map(e => e.outerHTML)
+            """);
+        Assert.Empty(unlabelled);
+
+        var headings = await page.EvaluateAsync<int[]>("() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1]))");
+        Assert.Equal(1, headings[0]);
+        Assert.Single(headings, level => level == 1);
+        for (var i = 1; i < headings.Length; i++)
+        {
+            Assert.True(headings[i] <= headings[i - 1] + 1, $"heading {i} jumps from h{headings[i - 1]} to h{headings[i]}");
+        }
+
+        // Every visible control gets a number; Tab from the top of the page must land on each of them.
+        var focusable = await page.EvaluateAsync<int>("""
+            () => {
+              const all = [...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])')]
+                .filter(e => e.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true }));
+              all.forEach((e, i) => e.dataset.tabCheck = String(i));
+              return all.length;
+            }
+            """);
+        Assert.True(focusable > 3, "the page has almost no controls: did it render?");
+        await page.EvaluateAsync("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }");
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        // A date input takes a Tab per part (day, month, year, ...): the budget allows for that.
+        for (var press = 0; press < (focusable * 3) + 20 && reached.Count < focusable; press++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string?>("() => document.activeElement?.dataset.tabCheck ?? null") is { } index)
+            {
+                reached.Add(index);
+            }
+        }
+
+        var missed = await page.EvaluateAsync<string[]>(
+            "reached => [...document.querySelectorAll('[data-tab-check]')].filter(e => !reached.includes(e.dataset.tabCheck)).map(e => e.outerHTML.slice(0, 120))",
+            reached.ToArray());
+        Assert.Empty(missed);
+    }
+}

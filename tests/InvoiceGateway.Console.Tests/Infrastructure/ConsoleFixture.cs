@@ -1,0 +1,89 @@
+using InvoiceGateway.Gateway.Tests.Infrastructure;
+using InvoiceGateway.Sandbox;
+using Microsoft.Playwright;
+
+[assembly: AssemblyFixture(typeof(InvoiceGateway.Console.Tests.Infrastructure.ConsoleFixture))]
+
+namespace InvoiceGateway.Console.Tests.Infrastructure;
+
+/// <summary>
+/// One browser for the whole project (Debian's chromium driven by Playwright), and one gateway on real Kestrel
+/// reading the sandbox, shared read-only by every test. Tests that break a source or need keys start their own
+/// gateway with <see cref="StartGatewayAsync"/> and still share the browser.
+/// </summary>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public SandboxHost Sandbox { get; private set; } = null!;
+
+    public GatewayServer Gateway { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var browser = StartBrowserAsync();
+        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 30 });
+        Gateway = await GatewayServer.StartAsync(SandboxConfig.For(Sandbox));
+        Browser = await browser;
+    }
+
+    /// <summary>A gateway of its own on a sandbox of its own, for a test that changes either.</summary>
+    public static async Task<(SandboxHost Sandbox, GatewayServer Gateway)> StartGatewayAsync(params (string Key, string? Value)[] overrides)
+    {
+        var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 20 });
+        return (sandbox, await GatewayServer.StartAsync(SandboxConfig.For(sandbox, overrides)));
+    }
+
+    /// <summary>A fresh browser context (its own sessionStorage) with one page that records every error it logs.</summary>
+    public async Task<ConsolePage> OpenAsync(GatewayServer gateway, ViewportSize? viewport = null)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = gateway.Address.ToString(),
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return new ConsolePage(context, await context.NewPageAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        if (Sandbox is not null)
+        {
+            await Sandbox.DisposeAsync();
+        }
+    }
+
+    private async Task<IBrowser> StartBrowserAsync()
+    {
+        // Playwright cannot download its own browsers here: it drives the distribution's chromium (.ci/run installs it).
+        var executable = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException(
+                $"No chromium at {executable}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        return await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            // Tests run as root in CI containers, where chromium's own sandbox cannot start.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+    }
+}

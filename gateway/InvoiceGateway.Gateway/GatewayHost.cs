@@ -147,6 +147,7 @@ internal static class GatewayHost
         app.UseRateLimiter();
 
         app.MapInvoicesApi();
+        app.MapEInvoicingApi();
         app.MapSourcesApi();
         app.MapHealthApi();
         app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));

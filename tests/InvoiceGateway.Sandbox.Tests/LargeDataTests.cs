@@ -17,7 +17,7 @@ public class LargeDataTests(LargeSandboxFixture fixture) : IClassFixture<LargeSa
     [Theory]
     [InlineData("goscore", 1)]
     [InlineData("sendcloud", 2)]
-    [InlineData("sendregning", 1)]
+    [InlineData("sendregning", 2)]
     [InlineData("ibana", 1)]
     [InlineData("dollr", 1)]
     public async Task TenThousandPerSource_AreServedCompletelyAndOnce(string api, int seedExamples)

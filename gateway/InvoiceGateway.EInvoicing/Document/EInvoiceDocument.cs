@@ -155,7 +155,7 @@ internal sealed record DocumentLine
     /// <summary>Invoiced quantity [BT-129].</summary>
     public decimal? Quantity { get; init; }
 
-    /// <summary>Invoiced quantity unit of measure code [BT-130].</summary>
+    /// <summary>Invoiced quantity unit of measure code [BT-130], converted to UN/ECE Recommendation 20 where the source wrote a known word.</summary>
     public string? Unit { get; init; }
 
     /// <summary>Invoice line net amount [BT-131].</summary>
@@ -189,7 +189,7 @@ internal sealed record DocumentLine
         Index = index,
         Id = (line.Position ?? index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         Quantity = line.Quantity,
-        Unit = line.Unit,
+        Unit = UnitCodes.ToRec20(line.Unit),
         Net = line.Net,
         Tax = line.Tax,
         Name = line.Description,

@@ -7,17 +7,13 @@ internal sealed class BrCo10 : En16931Rule
 {
     public override string Id => "BR-CO-10";
 
+    // Like the official rule: the sum is over the line net amounts that are there, and an absent BT-106 cannot equal it.
     public override IEnumerable<RuleResult> Check(EInvoiceDocument document)
     {
-        if (document.LineNetTotal is not { } total || document.Lines.Any(l => l.Net is null))
+        var sum = Cents(document.Lines.Sum(l => l.Net ?? 0m));
+        if (document.LineNetTotal != sum)
         {
-            yield break;
-        }
-
-        var sum = Cents(document.Lines.Sum(l => l.Net!.Value));
-        if (total != sum)
-        {
-            yield return Broken($"Sum of Invoice line net amount (BT-106) {Show(total)} ≠ Σ Invoice line net amount (BT-131) {Show(sum)}.", "totals.net");
+            yield return Broken($"Sum of Invoice line net amount (BT-106) {Show(document.LineNetTotal)} ≠ Σ Invoice line net amount (BT-131) {Show(sum)}.", "totals.net");
         }
     }
 }
@@ -32,9 +28,9 @@ internal sealed class BrCo13 : En16931Rule
 
     public override IEnumerable<RuleResult> Check(EInvoiceDocument document)
     {
-        if (document is { TaxExclusiveTotal: { } net, LineNetTotal: { } lines } && net != Cents(lines))
+        if (document is not { TaxExclusiveTotal: { } net, LineNetTotal: { } lines } || net != Cents(lines))
         {
-            yield return Broken($"Invoice total amount without VAT (BT-109) {Show(net)} ≠ Sum of Invoice line net amount (BT-106) {Show(lines)} (no document level allowances or charges).", "totals.net");
+            yield return Broken($"Invoice total amount without VAT (BT-109) {Show(document.TaxExclusiveTotal)} ≠ Sum of Invoice line net amount (BT-106) {Show(document.LineNetTotal)} (no document level allowances or charges).", "totals.net");
         }
     }
 }
@@ -64,19 +60,17 @@ internal sealed class BrCo15 : En16931Rule
 {
     public override string Id => "BR-CO-15";
 
+    // As the official rule: the equation needs all three amounts, so an absent one breaks it too.
     public override IEnumerable<RuleResult> Check(EInvoiceDocument document)
     {
-        if (document.TaxInclusiveTotal is not { } gross)
+        if (document is not { TaxInclusiveTotal: { } gross, TaxExclusiveTotal: { } net, TaxTotal: { } tax })
         {
-            yield break;
+            var absent = new[] { ("BT-112", document.TaxInclusiveTotal), ("BT-109", document.TaxExclusiveTotal), ("BT-110", document.TaxTotal) }
+                .Where(t => t.Item2 is null).Select(t => t.Item1);
+            yield return Broken($"Invoice total amount with VAT (BT-112) = Invoice total amount without VAT (BT-109) + Invoice total VAT amount (BT-110): {string.Join(", ", absent)} absent.",
+                document.TaxTotal is null ? "totals.tax" : document.TaxExclusiveTotal is null ? "totals.net" : "totals.gross");
         }
-
-        // The official rule needs BT-110 to be there: a document without a total VAT amount cannot show its gross adds up.
-        if (document.TaxTotal is not { } tax)
-        {
-            yield return Broken("Invoice total amount with VAT (BT-112) = Invoice total amount without VAT (BT-109) + Invoice total VAT amount (BT-110): the total VAT amount is absent.", "totals.tax");
-        }
-        else if (document.TaxExclusiveTotal is { } net && gross != Cents(net + tax))
+        else if (gross != Cents(net + tax))
         {
             yield return Broken($"Invoice total amount with VAT (BT-112) {Show(gross)} ≠ Invoice total amount without VAT (BT-109) {Show(net)} + Invoice total VAT amount (BT-110) {Show(tax)}.", "totals.gross");
         }
@@ -90,13 +84,9 @@ internal sealed class BrCo16 : En16931Rule
 
     public override IEnumerable<RuleResult> Check(EInvoiceDocument document)
     {
-        if (document is { AmountDue: { } due, TaxInclusiveTotal: { } gross })
+        if (document.AmountDue is not { } due || document.TaxInclusiveTotal is not { } gross || due != Cents(gross - (document.PaidAmount ?? 0m)))
         {
-            var paid = document.PaidAmount ?? 0m;
-            if (due != Cents(gross - paid))
-            {
-                yield return Broken($"Amount due for payment (BT-115) {Show(due)} ≠ Invoice total amount with VAT (BT-112) {Show(gross)} − Paid amount (BT-113) {Show(document.PaidAmount)}.", "totals.due");
-            }
+            yield return Broken($"Amount due for payment (BT-115) {Show(document.AmountDue)} ≠ Invoice total amount with VAT (BT-112) {Show(document.TaxInclusiveTotal)} − Paid amount (BT-113) {Show(document.PaidAmount)}.", "totals.due");
         }
     }
 }

@@ -44,3 +44,16 @@ internal sealed class BrCl14 : En16931Rule
 
     public static bool IsAlpha2(string country) => country.Length == 2 && country.All(char.IsAsciiLetterUpper);
 }
+
+/// <summary>
+/// BR-CL-23: units of measure are UN/ECE Recommendation 20 (with Rec 21) codes. Checked for the shape of a code: a unit
+/// word the export could not convert (see <see cref="UnitCodes"/>) shows up here.
+/// </summary>
+internal sealed class BrCl23 : En16931Rule
+{
+    public override string Id => "BR-CL-23";
+
+    public override IEnumerable<RuleResult> Check(EInvoiceDocument document) =>
+        document.Lines.Where(l => l.Unit is { } unit && !UnitCodes.LooksLikeCode(unit))
+            .Select(l => Broken($"Unit code MUST be coded according to the UN/ECE Recommendation 20 with Rec 21 extension (got '{l.Unit}' on line {l.Id}).", $"{l.Field}.unit"));
+}

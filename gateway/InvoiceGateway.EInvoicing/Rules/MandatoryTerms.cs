@@ -27,14 +27,14 @@ internal static class MandatoryTerms
 
     public static readonly En16931Rule Br09 = new MandatoryTerm(
         "BR-09", "issuer.address.country", "The Seller postal address (BG-5) shall contain a Seller country code (BT-40).",
-        d => !string.IsNullOrWhiteSpace(d.Seller?.Address?.Country));
+        d => d.Seller?.Address is null || !string.IsNullOrWhiteSpace(d.Seller.Address.Country));
 
     public static readonly En16931Rule Br10 = new MandatoryTerm(
         "BR-10", "recipient.address", "An Invoice shall contain the Buyer postal address (BG-8).", d => d.Buyer?.Address is not null);
 
     public static readonly En16931Rule Br11 = new MandatoryTerm(
         "BR-11", "recipient.address.country", "The Buyer postal address shall contain a Buyer country code (BT-55).",
-        d => !string.IsNullOrWhiteSpace(d.Buyer?.Address?.Country));
+        d => d.Buyer?.Address is null || !string.IsNullOrWhiteSpace(d.Buyer.Address.Country));
 
     public static readonly En16931Rule Br12 = new MandatoryTerm(
         "BR-12", "totals.net", "An Invoice shall have the Sum of Invoice line net amount (BT-106).", d => d.LineNetTotal is not null);
@@ -68,7 +68,7 @@ internal static class MandatoryTerms
         "BR-26", "unitPrice", "Each Invoice line (BG-25) shall contain the Item net price (BT-146).", l => l.UnitPrice is not null);
 
     public static readonly En16931Rule Br27 = new MandatoryLineTerm(
-        "BR-27", "unitPrice", "The Item net price (BT-146) shall NOT be negative.", l => l.UnitPrice is not < 0);
+        "BR-27", "unitPrice", "The Item net price (BT-146) shall NOT be negative (nor absent).", l => l.UnitPrice is >= 0);
 
     public static readonly En16931Rule Br29 = new MandatoryTerm(
         "BR-29", "period.end",

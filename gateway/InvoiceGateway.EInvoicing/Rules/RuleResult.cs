@@ -28,9 +28,11 @@ public sealed record RuleResult(string Id, RuleFlag Flag, string Message, string
 public sealed record En16931Report(bool Valid, IReadOnlyList<RuleResult> Rules)
 {
     /// <summary>The <c>X-EN16931</c> header value: <c>valid</c>, or <c>invalid; rules=BR-01,BR-CO-15</c>.</summary>
+    [JsonIgnore]
     public string HeaderValue => Valid ? "valid" : "invalid; rules=" + string.Join(',', FailedRuleIds);
 
     /// <summary>The ids of the fatal rules broken, each once, in order.</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> FailedRuleIds =>
         Rules.Where(r => r.Flag == RuleFlag.Fatal).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToArray();
 }

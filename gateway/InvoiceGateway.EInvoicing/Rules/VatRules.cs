@@ -95,3 +95,19 @@ internal sealed class BrCo26 : En16931Rule
         }
     }
 }
+
+/// <summary>BR-S-01: an invoice with a standard rated line has a standard rated VAT breakdown (which needs the lines' net amounts and the total VAT amount).</summary>
+internal sealed class BrS01 : En16931Rule
+{
+    public override string Id => "BR-S-01";
+
+    public override IEnumerable<RuleResult> Check(EInvoiceDocument document)
+    {
+        var standardLines = document.Lines.Any(l => l.Category?.Code == VatCategory.StandardRated);
+        var standardBreakdown = document.TaxTotal is not null && document.VatBreakdown.Any(r => r.Category.Code == VatCategory.StandardRated);
+        if (standardLines && !standardBreakdown)
+        {
+            yield return Broken("An Invoice that contains a standard rated Invoice line shall contain at least one standard rated VAT breakdown (BG-23).", "lines[].net");
+        }
+    }
+}

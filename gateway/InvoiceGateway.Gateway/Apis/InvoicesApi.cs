@@ -2,6 +2,7 @@ using InvoiceGateway.Caching;
 using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Diagnostics;
+using InvoiceGateway.Gateway.Sources;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InvoiceGateway.Gateway.Apis;
@@ -24,11 +25,14 @@ internal static class InvoicesApi
 
         group.MapGet("/{id}", GetInvoice)
             .WithName("GetInvoice")
-            .WithSummary("One invoice by its id ({source}:{sourceId}), in full detail where the source has a detail endpoint.")
+            .WithSummary("One invoice by its id ({source}:{sourceId}), in full detail where the source has a detail endpoint; as UBL 2.1 (Peppol BIS Billing 3.0) with Accept: application/vnd.oasis.ubl+xml.")
             .Produces<Invoice>(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK, contentType: InvoiceGateway.EInvoicing.Ubl.UblNames.MediaType)
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
@@ -80,7 +84,39 @@ internal static class InvoicesApi
     internal static async Task<IResult> GetInvoice(string id, HttpContext http, GatewayContext gateway)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var includeRaw = ParseDetailQuery(http.Request.Query, errors);
+        var query = ParseDetailQuery(http.Request.Query, errors);
+        var read = await ReadInvoiceAsync(id, errors, http, gateway).ConfigureAwait(false);
+        if (read.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var (source, detail) = (read.Source!, read.Detail!);
+        if (EInvoicingApi.RequestedUblType(http.Request) is { } ublType)
+        {
+            return EInvoicingApi.Ubl(detail.Invoice!, source, ublType, query.Strict, http);
+        }
+
+        var body = query.IncludeRaw ? CanonicalJson.Serialize(detail.Invoice!) : detail.Json;
+        var etag = query.IncludeRaw ? EntityTag.For(body) : detail.ETag;
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "private, no-cache";
+        if (IfNoneMatch(http.Request, etag))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return new JsonBytesResult(body);
+    }
+
+    /// <summary>
+    /// One invoice by id, through the cache, for every endpoint that serves one: the id checked, the source found
+    /// among those the caller may read, upstream failures and unknown invoices turned into problems, and the
+    /// <c>X-Cache</c> header set.
+    /// </summary>
+    internal static async Task<InvoiceRead> ReadInvoiceAsync(
+        string id, Dictionary<string, string[]> errors, HttpContext http, GatewayContext gateway)
+    {
         var separator = id.IndexOf(':', StringComparison.Ordinal);
         var sourceName = separator > 0 ? id[..separator] : string.Empty;
         var sourceId = separator > 0 ? id[(separator + 1)..] : string.Empty;
@@ -92,14 +128,14 @@ internal static class InvoicesApi
 
         if (errors.Count > 0)
         {
-            return Problems.BadRequest(errors);
+            return new InvoiceRead(Problems.BadRequest(errors));
         }
 
         var caller = GatewayContext.Caller(http);
         var source = gateway.Sources.Find(sourceName);
         if (source is null || !caller.CanRead(source.Name))
         {
-            return Problems.NotFound($"There is no source '{sourceName}' you can read.");
+            return new InvoiceRead(Problems.NotFound($"There is no source '{sourceName}' you can read."));
         }
 
         CacheResult<InvoiceDetail> result;
@@ -118,32 +154,22 @@ internal static class InvoicesApi
                 UpstreamErrorCodes.CircuitOpen => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status502BadGateway,
             };
-            return Problems.Status(status, "The source could not be read.", error.Message,
-                new Dictionary<string, object?> { ["source"] = source.Name, ["code"] = error.Code });
+            return new InvoiceRead(Problems.Status(status, "The source could not be read.", error.Message,
+                new Dictionary<string, object?> { ["source"] = source.Name, ["code"] = error.Code }));
         }
 
         var detail = result.Value;
         if (detail.Invoice is null)
         {
-            return Problems.NotFound($"Source '{source.Name}' has no invoice '{sourceId}'.");
+            return new InvoiceRead(Problems.NotFound($"Source '{source.Name}' has no invoice '{sourceId}'."));
         }
 
         http.Response.Headers["X-Cache"] = GatewayMetrics.CacheName(result.State);
         GatewayMetrics.Of(http)?.RecordDetail(source.Name, result.State);
-
-        var body = includeRaw ? CanonicalJson.Serialize(detail.Invoice) : detail.Json;
-        var etag = includeRaw ? EntityTag.For(body) : detail.ETag;
-        http.Response.Headers.ETag = etag;
-        http.Response.Headers.CacheControl = "private, no-cache";
-        if (IfNoneMatch(http.Request, etag))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        return new JsonBytesResult(body);
+        return new InvoiceRead(null, source, detail);
     }
 
-    private static bool IfNoneMatch(HttpRequest request, string etag)
+    internal static bool IfNoneMatch(HttpRequest request, string etag)
     {
         foreach (var value in request.Headers.IfNoneMatch)
         {
@@ -160,19 +186,29 @@ internal static class InvoicesApi
         return false;
     }
 
-    private static bool ParseDetailQuery(IQueryCollection query, Dictionary<string, string[]> errors)
+    private static DetailQuery ParseDetailQuery(IQueryCollection query, Dictionary<string, string[]> errors)
     {
-        var raw = false;
-        if (query.Count == 0)
-        {
-            return raw;
-        }
-
+        var result = DetailQuery.Plain;
         foreach (var (key, values) in query)
         {
+            if (key == "strict")
+            {
+                var text = values.Count == 1 ? values[0] : null;
+                if (bool.TryParse(text, out var strict))
+                {
+                    result = result with { Strict = strict };
+                }
+                else
+                {
+                    InvoiceQuery.Add(errors, "strict", "strict is 'true' or 'false' (once).");
+                }
+
+                continue;
+            }
+
             if (key != "include")
             {
-                InvoiceQuery.Add(errors, key, $"'{(key.Length > 64 ? key[..64] : key)}' is not a parameter of this endpoint (known: include).");
+                InvoiceQuery.Add(errors, key, $"'{(key.Length > 64 ? key[..64] : key)}' is not a parameter of this endpoint (known: include, strict).");
                 continue;
             }
 
@@ -180,7 +216,7 @@ internal static class InvoicesApi
             {
                 if (item == "raw")
                 {
-                    raw = true;
+                    result = result with { IncludeRaw = true };
                 }
                 else
                 {
@@ -189,9 +225,18 @@ internal static class InvoicesApi
             }
         }
 
-        return raw;
+        return result;
+    }
+
+    /// <summary><c>include=raw</c> adds the upstream payload to the JSON; <c>strict=true</c> refuses a UBL document that breaks EN 16931.</summary>
+    private sealed record DetailQuery(bool IncludeRaw, bool Strict)
+    {
+        public static DetailQuery Plain { get; } = new(false, false);
     }
 }
+
+/// <summary>An invoice read for one of the single-invoice endpoints, or the problem that answers the request instead.</summary>
+internal sealed record InvoiceRead(IResult? Problem, SourceRuntime? Source = null, InvoiceDetail? Detail = null);
 
 /// <summary>
 /// A cached JSON body as it is, with its length: what <c>TypedResults.Bytes</c> sends, without its range and

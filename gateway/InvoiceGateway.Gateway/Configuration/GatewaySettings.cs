@@ -53,6 +53,9 @@ internal sealed record SourceSettings
     public UpstreamResilienceOptions Resilience { get; init; } = new();
 
     public UpstreamLimits Limits { get; init; } = UpstreamLimits.Default;
+
+    /// <summary>The gateway owner's party: completes the owner's side of this source's invoices in the UBL export (SPEC §9).</summary>
+    public Party? Owner { get; init; }
 }
 
 /// <summary>An API key and what it may read.</summary>

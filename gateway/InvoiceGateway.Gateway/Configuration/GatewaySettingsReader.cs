@@ -17,6 +17,7 @@ internal static class GatewaySettingsReader
     private static readonly HashSet<string> SourceKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "Adapter", "BaseUrl", "Currency", "Direction", "Auth", "Options", "Cache", "Timeout", "Resilience", "Limits",
+        "Owner",
     };
 
     private static readonly HashSet<string> AuthKeys = new(StringComparer.OrdinalIgnoreCase)
@@ -138,6 +139,7 @@ internal static class GatewaySettingsReader
             Cache = new CachePolicy(ttl, staleTtl),
             Timeout = timeout,
             Resilience = ReadResilience(section.GetSection("Resilience"), problems),
+            Owner = OwnerPartyReader.Read(section.GetSection("Owner"), problems),
             Limits = new UpstreamLimits(
                 MaxDepth: ReadInt(limits, "MaxDepth", 4, 1_000, problems) ?? UpstreamLimits.Default.MaxDepth,
                 MaxInvoices: ReadInt(limits, "MaxInvoices", 1, 10_000_000, problems) ?? UpstreamLimits.Default.MaxInvoices,

@@ -1,4 +1,5 @@
 using InvoiceGateway.Caching;
+using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Configuration;
 using InvoiceGateway.Sandbox;
 using InvoiceGateway.Upstream;
@@ -19,6 +20,19 @@ internal static class DemoMode
         return await SandboxHost.StartAsync(options).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The demo's owner: the company whose invoices the five sources hold, seller of the receivable ones (SendRegning's
+    /// complete invoice is issued by it) and buyer of the payable ones. It completes the owner's side in UBL exports.
+    /// </summary>
+    public static Party Owner { get; } = new()
+    {
+        Name = "Nordlys Regnskap AS",
+        OrganizationNumber = "913456782",
+        VatNumber = "NO913456782MVA",
+        Email = "faktura@nordlysregnskap.no",
+        Address = new PostalAddress("Storgata 12", null, "0155", "OSLO", "NO"),
+    };
+
     public static IReadOnlyList<SourceSettings> Sources(SandboxHost sandbox)
     {
         var cache = new CachePolicy(TimeSpan.FromSeconds(30), TimeSpan.FromDays(1));
@@ -26,29 +40,29 @@ internal static class DemoMode
         [
             new SourceSettings
             {
-                Name = "goscore", Adapter = "goscore", BaseUrl = sandbox.BaseUrlOf("goscore"), Cache = cache,
+                Name = "goscore", Adapter = "goscore", Owner = Owner, BaseUrl = sandbox.BaseUrlOf("goscore"), Cache = cache,
                 Auth = new UpstreamAuthOptions { Type = "goscore", ClientId = SandboxCredentials.GoScoreClientId, SecretKey = SandboxCredentials.GoScoreSecretKey },
                 Options = Options(("ConsentId", SandboxCredentials.GoScoreConsentId)),
             },
             new SourceSettings
             {
-                Name = "sendcloud", Adapter = "sendcloud", BaseUrl = sandbox.BaseUrlOf("sendcloud"), Cache = cache,
+                Name = "sendcloud", Adapter = "sendcloud", Owner = Owner, BaseUrl = sandbox.BaseUrlOf("sendcloud"), Cache = cache,
                 Auth = new UpstreamAuthOptions { Type = "basic", Username = SandboxCredentials.SendcloudPublicKey, Password = SandboxCredentials.SendcloudSecretKey },
             },
             new SourceSettings
             {
-                Name = "sendregning", Adapter = "sendregning", BaseUrl = sandbox.BaseUrlOf("sendregning"), Cache = cache,
+                Name = "sendregning", Adapter = "sendregning", Owner = Owner, BaseUrl = sandbox.BaseUrlOf("sendregning"), Cache = cache,
                 Auth = new UpstreamAuthOptions { Type = "basic", Username = SandboxCredentials.SendRegningUsername, Password = SandboxCredentials.SendRegningPassword },
             },
             new SourceSettings
             {
-                Name = "ibana", Adapter = "generic", BaseUrl = sandbox.BaseUrlOf("ibana"), Cache = cache,
+                Name = "ibana", Adapter = "generic", Owner = Owner, BaseUrl = sandbox.BaseUrlOf("ibana"), Cache = cache,
                 Auth = new UpstreamAuthOptions { Type = "bearer", Token = SandboxCredentials.IbanaToken },
                 Options = Options(("Mapping", "ibana")),
             },
             new SourceSettings
             {
-                Name = "dollr", Adapter = "generic", BaseUrl = sandbox.BaseUrlOf("dollr"), Cache = cache,
+                Name = "dollr", Adapter = "generic", Owner = Owner, BaseUrl = sandbox.BaseUrlOf("dollr"), Cache = cache,
                 Auth = new UpstreamAuthOptions { Type = "token", ClientId = SandboxCredentials.DollrClientId, ClientSecret = SandboxCredentials.DollrClientSecret },
                 Options = Options(("Mapping", "dollr")),
             },

@@ -27,6 +27,20 @@ internal sealed class SendRegningApi : UpstreamApi
     public static readonly string SeedInvoice =
         DocsList.Replace("\"mobile\": \"47474747\" \"address\"", "\"mobile\": \"47474747\", \"address\"", StringComparison.Ordinal)[2..^2];
 
+    /// <summary>
+    /// An invoice with every term EN 16931 needs that SendRegning's shape can carry (SPEC §9): seller and buyer with
+    /// organisation numbers and addresses, units, rates, IBAN. The seller's VAT number is not in SendRegning's shape;
+    /// it comes from the source's <c>Owner</c> configuration (the seller of a receivable source is the owner).
+    /// Lines: 8 h × 125.00 and 1 × 500.00 at 25 %, 10 × 100.00 less 10 % at 15 %: net 2400.00, VAT 510.00.
+    /// </summary>
+    public const string CompleteInvoice =
+        """
+        { "number": 200, "credit": false, "orderNumber": "order_200", "invoiceDate": "2026-11-02", "dueDate": "2026-11-16", "orderDate": "2026-10-20", "reminderDate": null, "ourReference": "Ola Nordmann", "yourReference": "Kari Nordmann", "kid": "0000200017", "tax": 510.00, "total": 2910.00, "invoiceText": "Takk for handelen!", "accountNumber": "15032245871", "currency": "NOK", "deliveryDate": "2026-10-30", "deliveryAddress": { "address": "Strandkaien 3", "zip": "5003", "city": "BERGEN", "country": "NORGE" }, "originator": { "name": "Nordlys Regnskap AS", "fax": null, "phone": "22334455", "mobile": "41234567", "web": "www.nordlysregnskap.no", "organisationNumber": "913456782", "address": { "address1": "Storgata 12", "address2": null, "zip": "0155", "city": "OSLO", "country": "NORGE" } }, "recipient": { "number": 42, "customerNumber": "k4200", "name": "Havblikk AS", "email": "faktura@havblikk.no", "mobile": "91234567", "address": { "address1": "Strandkaien 3", "address2": "2. etasje", "zip": "5003", "city": "BERGEN", "country": "NORGE" }, "organisationNumber": "998877665", "icd": "0192" }, "items": [ { "number": 1, "quantity": 8, "unit": "timer", "productCode": "KONS", "description": "Konsulenttimer", "unitPrice": 125.00, "discount": 0, "taxRate": 25, "total": 1250.00, "totalWithoutTax": 1000.00 }, { "number": 2, "quantity": 1, "unit": "stk", "productCode": "LIS", "description": "Lisens, månedlig", "unitPrice": 500.00, "discount": 0, "taxRate": 25, "total": 625.00, "totalWithoutTax": 500.00 }, { "number": 3, "quantity": 10, "unit": "stk", "productCode": "MAT", "description": "Materialer", "unitPrice": 100.00, "discount": 10, "taxRate": 15, "total": 1035.00, "totalWithoutTax": 900.00 } ], "international": { "iban": "NO3515032245871", "bic": "DNBANOKKXXX" }, "currentBalance": 2910.00, "_links": {} }
+        """;
+
+    /// <summary>The number of <see cref="CompleteInvoice"/>, served after the generated invoices.</summary>
+    public const long CompleteNumber = 200;
+
     private static readonly byte[] BrokenList = Encoding.UTF8.GetBytes(DocsList);
     private static readonly byte[] BrokenDetail = Encoding.UTF8.GetBytes(DocsList[2..^2]);
     private static readonly byte[] ListPrefix = "["u8.ToArray();
@@ -72,8 +86,8 @@ internal sealed class SendRegningApi : UpstreamApi
     public static (EntryList Invoices, long[] Numbers) Generate(SandboxOptions options)
     {
         var random = new DataRandom(unchecked(options.Seed + 2));
-        var list = new EntryList.Builder(options.InvoicesPerSource + 1, 1400);
-        var numbers = new long[options.InvoicesPerSource + 1];
+        var list = new EntryList.Builder(options.InvoicesPerSource + 2, 1400);
+        var numbers = new long[options.InvoicesPerSource + 2];
         list.AddJson(SeedInvoice);
         numbers[0] = 123;
         for (var i = 0; i < options.InvoicesPerSource; i++)
@@ -84,6 +98,8 @@ internal sealed class SendRegningApi : UpstreamApi
             list.End();
         }
 
+        list.AddJson(CompleteInvoice);
+        numbers[^1] = CompleteNumber;
         return (list.Build(), numbers);
     }
 

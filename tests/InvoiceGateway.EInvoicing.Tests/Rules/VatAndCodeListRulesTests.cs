@@ -31,6 +31,16 @@ public class VatAndCodeListRulesTests
     }
 
     [Fact]
+    public void BrS01_StandardRatedLinesWithoutAStandardRatedBreakdown_BreakIt()
+    {
+        var withoutNets = Invoices.Complete() with { Lines = Invoices.Complete().Lines.Select(l => l with { Net = null }).ToArray() };
+
+        Breaks(new BrS01(), DocumentOf(withoutNets), "lines[].net");
+        Breaks(new BrS01(), DocumentOf(Invoices.Complete() with { Totals = Invoices.Complete().Totals with { Tax = null } }), "lines[].net");
+        Holds(new BrS01(), DocumentOf(Invoices.Complete()));
+    }
+
+    [Fact]
     public void BrS02_AStandardRatedInvoiceWithoutTheSellersVatIdentifier_BreaksIt()
     {
         var invoice = Invoices.Complete() with { Issuer = Invoices.Seller with { VatNumber = null } };
@@ -90,5 +100,27 @@ public class VatAndCodeListRulesTests
 
         Assert.Equal(2, report.Rules.Count(r => r.Id == "BR-23"));
         Assert.Equal("invalid; rules=BR-23", report.HeaderValue);
+    }
+
+    [Theory]
+    [InlineData("timer", "HUR")]
+    [InlineData("stk", "H87")]
+    [InlineData("Kg", "KGM")]
+    [InlineData("C62", "C62")]
+    public void BrCl23_UnitWordsAreConvertedToRecommendation20Codes(string unit, string code)
+    {
+        var document = DocumentOf(Invoices.Complete().WithLine(0, l => l with { Unit = unit }));
+
+        Assert.Equal(code, document.Lines[0].Unit);
+        Holds(new BrCl23(), document);
+    }
+
+    [Fact]
+    public void BrCl23_AUnitThatIsNoCode_IsKeptAndReported()
+    {
+        var document = DocumentOf(Invoices.Complete().WithLine(0, l => l with { Unit = "pakke à 6" }));
+
+        Assert.Equal("pakke à 6", document.Lines[0].Unit);
+        Breaks(new BrCl23(), document, "lines[0].unit");
     }
 }

@@ -35,7 +35,7 @@ public class SendRegningApiTests(SandboxFixture fixture) : IClassFixture<Sandbox
         var (invoices, pages) = await Client.ReadAllAsync("sendregning", 4);
 
         var numbers = invoices.Select(i => UpstreamClient.IdOf("sendregning", i)).ToList();
-        Assert.Equal(new SandboxOptions().InvoicesPerSource + 1, numbers.Count);
+        Assert.Equal(new SandboxOptions().InvoicesPerSource + 2, numbers.Count); // the docs' example and the complete invoice
         Assert.Equal(numbers.Count, numbers.Distinct().Count());
         Assert.Equal(7, pages.Count);
     }
@@ -61,7 +61,7 @@ public class SendRegningApiTests(SandboxFixture fixture) : IClassFixture<Sandbox
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(UpstreamClient.NextLink(response));
-        Assert.Single(UpstreamClient.Elements(await response.Content.ReadAsByteArrayAsync(Ct), null));
+        Assert.Equal(2, UpstreamClient.Elements(await response.Content.ReadAsByteArrayAsync(Ct), null).Count);
     }
 
     [Fact]
@@ -80,6 +80,26 @@ public class SendRegningApiTests(SandboxFixture fixture) : IClassFixture<Sandbox
         Assert.Equal(JsonValueKind.Null, invoice.GetProperty("international").ValueKind);
         using var docs = JsonDocument.Parse(SendRegningApi.SeedInvoice);
         Assert.True(JsonElement.DeepEquals(docs.RootElement, invoice));
+    }
+
+    [Fact]
+    public async Task Detail_OfTheCompleteInvoice_CarriesTheTermsEn16931Needs()
+    {
+        using var document = JsonDocument.Parse(await Client.GetBytesAsync("sendregning", $"invoices/{SendRegningApi.CompleteNumber}"));
+        var invoice = document.RootElement;
+
+        Assert.Equal("913456782", invoice.GetProperty("originator").GetProperty("organisationNumber").GetString());
+        Assert.Equal("Storgata 12", invoice.GetProperty("originator").GetProperty("address").GetProperty("address1").GetString());
+        Assert.Equal("998877665", invoice.GetProperty("recipient").GetProperty("organisationNumber").GetString());
+        Assert.Equal("NO3515032245871", invoice.GetProperty("international").GetProperty("iban").GetString());
+        var items = invoice.GetProperty("items").EnumerateArray().ToList();
+        Assert.All(items, item =>
+        {
+            Assert.False(string.IsNullOrEmpty(item.GetProperty("unit").GetString()));
+            Assert.True(item.GetProperty("taxRate").GetDecimal() > 0);
+        });
+        Assert.Equal(invoice.GetProperty("total").GetDecimal(), items.Sum(i => i.GetProperty("total").GetDecimal()));
+        Assert.Equal(invoice.GetProperty("total").GetDecimal(), invoice.GetProperty("currentBalance").GetDecimal());
     }
 
     [Fact]

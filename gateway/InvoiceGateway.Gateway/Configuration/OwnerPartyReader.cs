@@ -1,0 +1,97 @@
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Gateway.Configuration;
+
+/// <summary>
+/// Reads <c>Gateway:Sources:&lt;name&gt;:Owner</c>: the gateway owner's own party data (SPEC §9), which completes the
+/// owner's side of the source's invoices in the UBL export and the EN 16931 check (the seller of a receivable source,
+/// the buyer of a payable one). Every malformed value is one start-up problem.
+/// </summary>
+internal static class OwnerPartyReader
+{
+    private static readonly HashSet<string> OwnerKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Name", "OrganizationNumber", "VatNumber", "Email", "Phone", "Website", "Address",
+    };
+
+    private static readonly HashSet<string> AddressKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Line1", "Line2", "PostalCode", "City", "Country",
+    };
+
+    public static Party? Read(IConfigurationSection owner, List<string> problems)
+    {
+        if (!owner.GetChildren().Any())
+        {
+            return null;
+        }
+
+        Unknown(owner, OwnerKeys, problems);
+        var address = owner.GetSection("Address");
+        Unknown(address, AddressKeys, problems);
+        var party = new Party
+        {
+            Name = Text(owner, "Name", 200, problems),
+            OrganizationNumber = Text(owner, "OrganizationNumber", 35, problems),
+            VatNumber = Text(owner, "VatNumber", 35, problems),
+            Email = Text(owner, "Email", 254, problems),
+            Phone = Text(owner, "Phone", 35, problems),
+            Website = Text(owner, "Website", 200, problems),
+            Address = address.GetChildren().Any()
+                ? new PostalAddress(
+                    Text(address, "Line1", 200, problems),
+                    Text(address, "Line2", 200, problems),
+                    Text(address, "PostalCode", 20, problems),
+                    Text(address, "City", 100, problems),
+                    Text(address, "Country", 2, problems)?.ToUpperInvariant())
+                : null,
+        };
+
+        if (party.Name is null)
+        {
+            problems.Add($"{owner.Path}:Name is required: the owner's party needs its legal name.");
+        }
+
+        if (party.OrganizationNumber is { } number && !number.All(char.IsAsciiLetterOrDigit))
+        {
+            problems.Add($"{owner.Path}:OrganizationNumber must be letters and digits only (e.g. 918713867), not '{number}'.");
+        }
+
+        if (party.VatNumber is { } vat && !(vat.Length > 2 && char.IsAsciiLetter(vat[0]) && char.IsAsciiLetter(vat[1])))
+        {
+            problems.Add($"{owner.Path}:VatNumber must start with its country's two-letter prefix (e.g. NO918713867MVA), not '{vat}'.");
+        }
+
+        if (party.Address?.Country is { } country && !country.All(char.IsAsciiLetter))
+        {
+            problems.Add($"{address.Path}:Country must be an ISO 3166-1 alpha-2 code (e.g. NO), not '{country}'.");
+        }
+
+        return party;
+    }
+
+    private static void Unknown(IConfigurationSection section, HashSet<string> known, List<string> problems)
+    {
+        foreach (var child in section.GetChildren().Where(c => !known.Contains(c.Key)))
+        {
+            problems.Add($"{child.Path} is not a known setting (known: {string.Join(", ", known)}).");
+        }
+    }
+
+    private static string? Text(IConfigurationSection section, string key, int maxLength, List<string> problems)
+    {
+        var value = section[key]?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (value.Length > maxLength || value.Any(char.IsControl))
+        {
+            problems.Add($"{section.Path}:{key} must be at most {maxLength} printable characters.");
+            return null;
+        }
+
+        return value;
+    }
+}

@@ -85,6 +85,17 @@ export function getInvoice(id, { raw = false } = {}) {
   return json('GET', `/v1/invoices/${encodeURIComponent(id)}`, { query: raw ? [['include', 'raw']] : [] });
 }
 
+/** GET /v1/invoices/{id}/en16931: the EN 16931 verdict, {valid, rules: [{id, flag, message, field}]}. */
+export function checkInvoice(id) {
+  return json('GET', `/v1/invoices/${encodeURIComponent(id)}/en16931`);
+}
+
+/** GET /v1/invoices/{id} as UBL 2.1 (Peppol BIS Billing 3.0): the document and its X-EN16931 verdict. */
+export async function getInvoiceUbl(id) {
+  const response = await request('GET', `/v1/invoices/${encodeURIComponent(id)}`, { accept: 'application/vnd.oasis.ubl+xml' });
+  return { blob: await response.blob(), verdict: response.headers.get('X-EN16931') };
+}
+
 export function listSources() {
   return json('GET', '/v1/sources');
 }

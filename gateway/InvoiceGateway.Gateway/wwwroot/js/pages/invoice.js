@@ -1,5 +1,5 @@
 // One invoice: every canonical field, its lines, warnings and the upstream payload as the source sent it.
-import { getInvoice } from '../api.js';
+import { getInvoice, checkInvoice, getInvoiceUbl } from '../api.js';
 import { el, append, table, facts, amount, errorBox, words, label, missing, show, badge, dateTime } from '../ui.js';
 
 const summary = [
@@ -35,6 +35,8 @@ const times = new Set(['paidAt', 'createdAt', 'updatedAt', 'changedAt']);
 
 export async function render(view, context) {
   const back = el('p', {}, el('a', { href: '#/invoices' }, 'Back to the invoices'));
+  // Asked beside the invoice; a reminder (422) or a failure shows as the section's message, not as the page's error.
+  const check = checkInvoice(context.id).then((result) => result.body, (error) => error);
   let answer;
   try {
     answer = await getInvoice(context.id, { raw: true });
@@ -56,6 +58,7 @@ export async function render(view, context) {
       ...summary.map(([name, label]) => [label, times.has(name) ? dateTime(invoice[name]) : wordsFor(name, invoice[name])]),
       ['Overdue', invoice.overdue ? `yes, ${invoice.daysOverdue} days` : 'no'],
     ])),
+    section('E-invoice (EN 16931)', einvoice(invoice, await check)),
     section('Totals', facts(Object.entries(invoice.totals ?? {}).map(([name, value]) => [totalLabels[name] ?? label(name), amount(value, invoice.currency)]))),
     groups.map(([name, title]) => section(title, invoice[name] ? nested(invoice[name]) : el('p', {}, 'Not given by the source.'))),
     section('Lines', rowsOf(invoice.lines, lineColumns, 'Lines of this invoice', 'No lines: the source gives none for this invoice.', 'lines')),
@@ -68,6 +71,39 @@ export async function render(view, context) {
       el('summary', {}, 'The payload as the source sent it'),
       el('pre', { className: 'raw', tabindex: '0', 'aria-label': 'Raw payload' },
         invoice.raw === null || invoice.raw === undefined ? 'The source sent no payload for this invoice.' : JSON.stringify(invoice.raw, null, 2)))));
+}
+
+/** The EN 16931 verdict with the rules the invoice breaks, and the UBL (Peppol BIS Billing 3.0) download. */
+function einvoice(invoice, check) {
+  if (check instanceof Error) {
+    return el('p', { id: 'en16931-verdict' }, check.message);
+  }
+  const status = el('span', { id: 'ubl-status', role: 'status' });
+  const download = el('button', { type: 'button', id: 'download-ubl' }, 'Download UBL (Peppol BIS 3.0)');
+  download.addEventListener('click', async () => {
+    status.textContent = '';
+    try {
+      const ubl = await getInvoiceUbl(invoice.id);
+      const link = el('a', { href: URL.createObjectURL(ubl.blob), download: `${invoice.id.replace(/[^A-Za-z0-9._-]+/g, '_')}.xml` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      status.textContent = ` Downloaded; X-EN16931: ${ubl.verdict}`;
+    } catch (error) {
+      status.textContent = ` ${error.message}`;
+    }
+  });
+  const rules = check.rules.length === 0
+    ? el('p', {}, 'No rule is broken.')
+    : table('Rules the invoice breaks', [{ label: 'Rule' }, { label: 'Flag' }, { label: 'Field' }, { label: 'Message' }],
+      check.rules.map((rule) => [el('code', {}, rule.id), rule.flag, show(rule.field), rule.message]), { id: 'en16931-rules' });
+  return [
+    el('p', { id: 'en16931-verdict' }, check.valid ? badge('valid') : badge('invalid'),
+      check.valid ? ' as a Peppol BIS Billing 3.0 invoice.' : ` ${check.rules.filter((r) => r.flag === 'fatal').length} fatal rule results.`),
+    rules,
+    el('p', {}, download, status),
+  ];
 }
 
 function section(title, content) {

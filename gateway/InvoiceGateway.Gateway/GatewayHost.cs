@@ -93,6 +93,7 @@ internal static class GatewayHost
         services.AddOpenApi();
         services.AddGatewayRateLimiting(settings.RateLimit);
         services.AddGatewayMetrics();
+        builder.AddGatewayTelemetry(settings.Telemetry);
         services.AddSingleton<SourceProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<SourceProxyConfigProvider>());
         services.AddReverseProxy()
@@ -150,6 +151,7 @@ internal static class GatewayHost
         app.MapEInvoicingApi();
         app.MapSourcesApi();
         app.MapHealthApi();
+        app.MapGatewayTelemetry(app.Services.GetRequiredService<GatewaySettings>().Telemetry);
         app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));
         app.MapOpenApi("/openapi/{documentName}.json");
         // Only under /docs: the Swagger UI middleware matches every request's path with regular expressions.

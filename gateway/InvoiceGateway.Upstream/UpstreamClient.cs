@@ -2,7 +2,7 @@ namespace InvoiceGateway.Upstream;
 
 /// <summary>
 /// One source's HTTP client, credentials and health. Requests through <see cref="Http"/> pass, in order:
-/// resilience (total timeout → retry → circuit breaker → attempt timeout) → same-host redirects →
+/// outcome → resilience (total timeout → retry → circuit breaker → attempt timeout) → a span per attempt → same-host redirects →
 /// authentication (renewed once on 401) → response size limit → the connection pool.
 /// </summary>
 public sealed class UpstreamClient : IDisposable

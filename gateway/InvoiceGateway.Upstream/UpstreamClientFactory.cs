@@ -75,11 +75,14 @@ public sealed class UpstreamClientFactory
         {
             InnerHandler = new ResilienceHandler(pipeline)
             {
-                InnerHandler = new SameHostRedirectHandler(name, logger)
+                InnerHandler = new UpstreamCallTracingHandler(name)
                 {
-                    InnerHandler = new AuthenticationHandler(name, credentials, logger)
+                    InnerHandler = new SameHostRedirectHandler(name, logger)
                     {
-                        InnerHandler = new ResponseSizeLimitHandler(name, options.MaxResponseBytes, health.BodyTooLarge) { InnerHandler = primary },
+                        InnerHandler = new AuthenticationHandler(name, credentials, logger)
+                        {
+                            InnerHandler = new ResponseSizeLimitHandler(name, options.MaxResponseBytes, health.BodyTooLarge) { InnerHandler = primary },
+                        },
                     },
                 },
             },

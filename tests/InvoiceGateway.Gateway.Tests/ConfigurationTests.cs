@@ -28,6 +28,8 @@ public sealed class ConfigurationTests
             ["Gateway:Sources:c:Colour"] = "blue",
             ["Gateway:ApiKeys:0:Name"] = "app",
             ["Gateway:ApiKeys:0:Key"] = "short",
+            ["Gateway:Telemetry:Otlp"] = "collector:4317",
+            ["Gateway:Telemetry:Prometheus"] = "yes",
         };
 
         var error = await Assert.ThrowsAsync<GatewayConfigurationException>(() => GatewayServer.StartAsync(settings));
@@ -45,6 +47,8 @@ public sealed class ConfigurationTests
             "StaleTtl",
             "Gateway:Sources:c:Colour",
             "Gateway:ApiKeys:0:Key",
+            "Gateway:Telemetry:Otlp",
+            "Gateway:Telemetry:Prometheus",
         ];
         foreach (var mention in expectedMentions)
         {

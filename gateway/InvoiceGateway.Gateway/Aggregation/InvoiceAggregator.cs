@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using InvoiceGateway.Caching;
 using InvoiceGateway.Contracts;
+using InvoiceGateway.Gateway.Diagnostics;
 using InvoiceGateway.Gateway.Sources;
+using InvoiceGateway.Upstream;
 
 namespace InvoiceGateway.Gateway.Aggregation;
 
@@ -27,6 +29,50 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
     }
 
     public async Task<SourceOutcome> ReadListAsync(SourceRuntime source, bool bypass, CancellationToken cancellationToken)
+    {
+        using var read = UpstreamTracing.StartSourceRead(source.Name, "list");
+        using var cacheRead = CacheTracing.StartRead("list", source.Name, source.ListCacheKey);
+        var outcome = await ReadListUntracedAsync(source, bypass, cancellationToken).ConfigureAwait(false);
+        read?.SetTag("invoicegateway.state", GatewayMetrics.StateName(outcome.State));
+        if (outcome.Cache is { } state)
+        {
+            CacheTracing.Answered(cacheRead, state);
+        }
+        else
+        {
+            CacheTracing.Failed(cacheRead, outcome.Error?.Code ?? "failed");
+        }
+
+        return outcome;
+    }
+
+    // Not async: a memory hit is a completed task, handed on as it is (unless someone traces).
+    public Task<CacheResult<InvoiceDetail>> ReadDetailAsync(
+        SourceRuntime source, string sourceId, bool bypass, CancellationToken cancellationToken) =>
+        UpstreamTracing.IsEnabled || CacheTracing.IsEnabled
+            ? ReadDetailTracedAsync(source, sourceId, bypass, cancellationToken)
+            : ReadDetailUntracedAsync(source, sourceId, bypass, cancellationToken);
+
+    private async Task<CacheResult<InvoiceDetail>> ReadDetailTracedAsync(
+        SourceRuntime source, string sourceId, bool bypass, CancellationToken cancellationToken)
+    {
+        using var read = UpstreamTracing.StartSourceRead(source.Name, "detail");
+        var key = source.DetailCacheKey(sourceId);
+        using var cacheRead = CacheTracing.StartRead("detail", source.Name, key);
+        try
+        {
+            var result = await ReadDetailUntracedAsync(source, sourceId, bypass, cancellationToken).ConfigureAwait(false);
+            CacheTracing.Answered(cacheRead, result.State);
+            return result;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            CacheTracing.Failed(cacheRead, SourceError.From(source.Name, ex, source.Settings.Timeout).Code);
+            throw;
+        }
+    }
+
+    private async Task<SourceOutcome> ReadListUntracedAsync(SourceRuntime source, bool bypass, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var timeout = source.Settings.Timeout;
@@ -65,8 +111,7 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
         }
     }
 
-    // Not async: a memory hit is a completed task, handed on as it is.
-    public Task<CacheResult<InvoiceDetail>> ReadDetailAsync(
+    private Task<CacheResult<InvoiceDetail>> ReadDetailUntracedAsync(
         SourceRuntime source, string sourceId, bool bypass, CancellationToken cancellationToken) =>
         cache.GetOrFetchAsync(
                 source.DetailCacheKey(sourceId),

@@ -24,6 +24,18 @@ internal sealed record GatewaySettings
 
     /// <summary>The default page size of <c>GET /v1/invoices</c>.</summary>
     public int DefaultLimit { get; init; } = 50;
+
+    public TelemetrySettings Telemetry { get; init; } = new();
+}
+
+/// <summary>Where traces, metrics and logs go (OpenTelemetry); both off by default.</summary>
+internal sealed record TelemetrySettings
+{
+    /// <summary>The OTLP (gRPC) collector that receives traces, metrics and logs; <c>null</c> exports nothing.</summary>
+    public Uri? Otlp { get; init; }
+
+    /// <summary>Whether <c>/metrics</c> answers Prometheus scrapes. The default value is false.</summary>
+    public bool Prometheus { get; init; }
 }
 
 /// <summary>One configured source.</summary>

@@ -50,7 +50,34 @@ internal static class GatewaySettingsReader
                 PermitLimit = ReadInt(gateway.GetSection("RateLimit"), "PermitLimit", 1, 1_000_000, problems) ?? 600,
                 Window = ReadTimeSpan(gateway.GetSection("RateLimit"), "Window", problems) ?? TimeSpan.FromMinutes(1),
             },
+            Telemetry = ReadTelemetry(gateway.GetSection("Telemetry"), problems),
         };
+    }
+
+    private static TelemetrySettings ReadTelemetry(IConfigurationSection section, List<string> problems)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (child.Key is not ("Otlp" or "Prometheus"))
+            {
+                problems.Add($"{child.Path} is not a known setting (known: Otlp, Prometheus).");
+            }
+        }
+
+        Uri? otlp = null;
+        if (Text(section["Otlp"]) is { } text)
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                otlp = uri;
+            }
+            else
+            {
+                problems.Add($"{section.Path}:Otlp must be the absolute http(s) URL of an OTLP collector such as http://collector:4317, not '{text}'.");
+            }
+        }
+
+        return new TelemetrySettings { Otlp = otlp, Prometheus = ReadBool(section, "Prometheus", problems) ?? false };
     }
 
     private static SourceSettings? ReadSource(IConfigurationSection section, List<string> problems)

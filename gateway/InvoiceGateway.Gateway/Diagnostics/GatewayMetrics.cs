@@ -70,7 +70,7 @@ internal sealed class GatewayMetrics
     private void RecordCache(string endpoint, string source, CacheState cache) =>
         _cacheOutcomes.Add(1, new("endpoint", endpoint), new("source", source), new("cache", CacheName(cache)));
 
-    private static string StateName(SourceState state) => state switch
+    internal static string StateName(SourceState state) => state switch
     {
         SourceState.Ok => "ok",
         SourceState.Stale => "stale",

@@ -5,7 +5,7 @@ namespace InvoiceGateway.Gateway.Security;
 /// <summary>
 /// Resolves the caller of every <c>/v1</c> request from its <c>X-Api-Key</c> header. With no keys
 /// configured every caller is anonymous (read-only, all sources); otherwise a missing, unknown or
-/// repeated key is a 401. Health, OpenAPI and docs stay open.
+/// repeated key is a 401. <c>/metrics</c> (when on) needs a key too; health, OpenAPI and docs stay open.
 /// </summary>
 internal sealed partial class ApiKeyMiddleware
 {
@@ -30,7 +30,7 @@ internal sealed partial class ApiKeyMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!_keys.Enabled || !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        if (!_keys.Enabled || !IsGuarded(context.Request.Path))
         {
             context.Features.Set(CallerAccess.Anonymous);
             await _next(context).ConfigureAwait(false);
@@ -59,6 +59,10 @@ internal sealed partial class ApiKeyMiddleware
         context.Features.Set(access);
         await _next(context).ConfigureAwait(false);
     }
+
+    private static bool IsGuarded(PathString path) =>
+        path.StartsWithSegments("/v1", StringComparison.Ordinal)
+        || path.StartsWithSegments(Diagnostics.GatewayTelemetry.MetricsPath, StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "No API keys are configured (Gateway:ApiKeys): every caller may read every source, and the admin endpoints are off.")]

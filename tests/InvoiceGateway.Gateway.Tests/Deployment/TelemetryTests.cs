@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Net;
@@ -5,6 +6,7 @@ using InvoiceGateway.Gateway.Tests.Infrastructure;
 using InvoiceGateway.Gateway.Tests.Security;
 using InvoiceGateway.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace InvoiceGateway.Gateway.Tests.Deployment;
@@ -61,6 +63,36 @@ public sealed class TelemetryTests
         Assert.All(warm.Where(s => s.OperationName == "cache.read list"), s => Assert.Equal("hit", Tag(s, "invoicegateway.cache")));
         Assert.Equal(5, warm.Count(s => s.OperationName == "cache.read list"));
         Assert.DoesNotContain(warm, s => s.Source.Name == "InvoiceGateway.Upstream" && s.Kind == ActivityKind.Client);
+    }
+
+    [Fact]
+    public async Task List_WhenASourceFailsAndIsRetried_TagsEachAttemptAndTheLogLineCarriesTheTraceId()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 5 }, cancellationToken: ct);
+        sandbox.Faults.Set("sendcloud", new SandboxFault { Status = 500 });
+        var exported = new Spans();
+        var logs = new ScopedLogs();
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox), services =>
+        {
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(exported));
+            services.AddSingleton<ILoggerProvider>(logs);
+        });
+
+        (await gateway.Client.GetAsync("v1/invoices?limit=5", ct)).EnsureSuccessStatusCode();
+        var trace = await TraceOfRequestAsync(exported, gateway, 1);
+
+        // SandboxConfig allows one retry: two attempts of the same page, each a span.
+        var attempts = trace
+            .Where(s => s.Source.Name == "InvoiceGateway.Upstream" && s.Kind == ActivityKind.Client && Tag(s, "invoicegateway.source") == "sendcloud")
+            .OrderBy(s => s.StartTimeUtc)
+            .ToArray();
+        Assert.Equal(["0", "1"], attempts.Select(s => Tag(s, "invoicegateway.retry")));
+        Assert.All(attempts, s => Assert.Equal("500", Tag(s, "http.response.status_code")));
+        Assert.All(attempts, s => Assert.Equal("1", Tag(s, "invoicegateway.page")));
+        Assert.All(attempts, s => Assert.Equal(ActivityStatusCode.Error, s.Status));
+        var retried = Assert.Single(logs.Lines, l => l.Message.StartsWith("Source sendcloud: GET", StringComparison.Ordinal));
+        Assert.Equal(attempts[0].TraceId.ToHexString(), retried.TraceId);
     }
 
     [Fact]
@@ -151,6 +183,46 @@ public sealed class TelemetryTests
         IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         var value => value.ToString(),
     };
+
+    /// <summary>Log lines with the trace id of the scope they were written in.</summary>
+    private sealed class ScopedLogs : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+        public ConcurrentQueue<(string Message, string? TraceId)> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ScopedLogs owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => owner._scopes.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                string? traceId = null;
+                owner._scopes.ForEachScope(
+                    (scope, _) =>
+                    {
+                        if (scope is IEnumerable<KeyValuePair<string, object?>> pairs
+                            && pairs.FirstOrDefault(p => p.Key == "TraceId") is { Value: { } id })
+                        {
+                            traceId = id.ToString();
+                        }
+                    },
+                    (object?)null);
+                owner.Lines.Enqueue((formatter(state, exception), traceId));
+            }
+        }
+    }
 
     /// <summary>What the in-memory exporter writes (from the exporting thread) and the test reads.</summary>
     private sealed class Spans : Collection<Activity>

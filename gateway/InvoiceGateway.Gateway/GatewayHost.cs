@@ -82,7 +82,7 @@ internal static class GatewayHost
             sp.GetService<IDistributedStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TieredCache>>()));
         services.AddSingleton<InvoiceAggregator>();
         services.AddSingleton<GatewayContext>();
-        services.AddSingleton(new ApiKeyMatcher(settings.ApiKeys));
+        services.AddGatewayAuthentication(settings);
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -143,18 +143,11 @@ internal static class GatewayHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseConsole();
-        app.UseMiddleware<ApiKeyMiddleware>();
-        app.UseRateLimiter();
 
-        app.MapInvoicesApi();
-        app.MapEInvoicingApi();
-        app.MapSourcesApi();
-        app.MapHealthApi();
-        app.MapGatewayTelemetry(app.Services.GetRequiredService<GatewaySettings>().Telemetry);
-        app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));
-        app.MapOpenApi("/openapi/{documentName}.json");
-        // Only under /docs: the Swagger UI middleware matches every request's path with regular expressions.
+        // The console and the API page are static files served by middleware, not endpoints, and public: they
+        // run before authentication. Only under /docs: the Swagger UI middleware matches every request's path
+        // with regular expressions.
+        app.UseConsole();
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase), docs =>
             docs.UseSwaggerUI(options =>
             {
@@ -162,6 +155,22 @@ internal static class GatewayHost
                 options.SwaggerEndpoint("/openapi/v1.json", "InvoiceGateway v1");
                 options.DocumentTitle = "InvoiceGateway API";
             }));
+
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        // Every endpoint needs an authenticated caller (the fallback policy) unless it allows anonymous ones here.
+        app.MapInvoicesApi();
+        app.MapEInvoicingApi();
+        app.MapSourcesApi();
+        app.MapHealthApi().AllowAnonymous();
+        app.MapGatewayTelemetry(app.Services.GetRequiredService<GatewaySettings>().Telemetry);
+        app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));
+        app.MapUnknownSourcePassthrough();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        GatewayAuthentication.WarnWhenAnonymous(app);
 
         // Build the sources (and connect Redis) before the first request, and let them go at shutdown.
         _ = app.Services.GetRequiredService<SourceRegistry>();

@@ -58,7 +58,7 @@ public sealed class InvoiceByIdTests
     public async Task Get_WithCacheControlNoCache_GoesToTheUpstreamAgain()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: TestContext.Current.CancellationToken);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox));
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.ForAdmin(sandbox), clientKey: SandboxConfig.AdminKey);
         using var warm = await gateway.Client.GetAsync("v1/invoices/ibana:" + await FirstIdAsync(gateway, "ibana"), TestContext.Current.CancellationToken);
         var before = sandbox.Requests.Count("ibana");
 

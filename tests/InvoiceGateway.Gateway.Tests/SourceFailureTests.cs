@@ -77,7 +77,7 @@ public sealed class SourceFailureTests
     public async Task List_WhenASourceSendsOneMalformedInvoice_ServesTheRestAndReportsTheRejectedOne(string source)
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 6 }, cancellationToken: TestContext.Current.CancellationToken);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox));
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.ForAdmin(sandbox), clientKey: SandboxConfig.AdminKey);
         var healthy = (await gateway.Client.GetObjectAsync($"v1/invoices?source={source}&limit=500")).SourceState(source)["count"]!.GetValue<int>();
         sandbox.Faults.Set(source, new SandboxFault { MalformedEntry = true });
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Configuration;
 using InvoiceGateway.Gateway.Security;
@@ -14,10 +15,20 @@ internal sealed class GatewayContext(SourceRegistry sources, InvoiceAggregator a
 
     public GatewaySettings Settings { get; } = settings;
 
-    public static CallerAccess Caller(HttpContext http) => http.Features.Get<CallerAccess>() ?? CallerAccess.Anonymous;
+    public IReadOnlyList<SourceRuntime> Readable(ClaimsPrincipal caller) => Sources.All.Where(s => caller.CanRead(s.Name)).ToArray();
 
-    public IReadOnlyList<SourceRuntime> Readable(CallerAccess caller) => Sources.All.Where(s => caller.CanRead(s.Name)).ToArray();
+    /// <summary>
+    /// The source named <paramref name="name"/> if the caller may read it; <c>null</c> both when it does not
+    /// exist and when it is not the caller's, so that the two answers cannot be told apart.
+    /// </summary>
+    public SourceRuntime? FindReadable(ClaimsPrincipal caller, string name) =>
+        Sources.Find(name) is { } source && caller.CanRead(source.Name) ? source : null;
 
-    public static bool NoCache(HttpRequest request) =>
-        request.Headers.CacheControl.Any(v => v is not null && v.Contains("no-cache", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// <c>Cache-Control: no-cache</c> bypasses the cache for admin keys only: from any other key it would
+    /// let every reader multiply the load on the upstreams.
+    /// </summary>
+    public static bool NoCache(HttpContext http) =>
+        http.User.IsAdmin()
+        && http.Request.Headers.CacheControl.Any(v => v is not null && v.Contains("no-cache", StringComparison.OrdinalIgnoreCase));
 }

@@ -6,13 +6,14 @@ namespace InvoiceGateway.Gateway.Apis;
 /// <summary>Liveness and readiness. Readiness checks Redis when it is configured, never the sources (a source outage is served around, not a reason to stop traffic).</summary>
 internal static class HealthApi
 {
-    public static void MapHealthApi(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/health").WithTags("Health");
         group.MapGet("/live", () => TypedResults.Ok(new HealthDocument("live", null)))
             .WithName("Live").WithSummary("The process is up.");
         group.MapGet("/ready", Ready)
             .WithName("Ready").WithSummary("The gateway can serve: configuration loaded, and Redis answering when configured.");
+        return group;
     }
 
     internal static async Task<Results<Ok<HealthDocument>, JsonHttpResult<HealthDocument>>> Ready(IServiceProvider services, CancellationToken cancellationToken)

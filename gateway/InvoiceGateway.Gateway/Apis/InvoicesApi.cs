@@ -45,8 +45,7 @@ internal static class InvoicesApi
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var query = InvoiceQuery.Parse(http.Request.Query, gateway.Settings.DefaultLimit, errors);
-        var caller = GatewayContext.Caller(http);
-        var readable = gateway.Readable(caller);
+        var readable = gateway.Readable(http.User);
         if (query.Sources is { } requested)
         {
             foreach (var name in requested.Where(n => readable.All(s => s.Name != n)))
@@ -61,7 +60,7 @@ internal static class InvoicesApi
         }
 
         var outcomes = await gateway.Aggregator
-            .ReadListsAsync(readable, query.Sources, GatewayContext.NoCache(http.Request), http.RequestAborted)
+            .ReadListsAsync(readable, query.Sources, GatewayContext.NoCache(http), http.RequestAborted)
             .ConfigureAwait(false);
         GatewayMetrics.Of(http)?.RecordSources(outcomes);
 
@@ -131,18 +130,17 @@ internal static class InvoicesApi
             return new InvoiceRead(Problems.BadRequest(errors));
         }
 
-        var caller = GatewayContext.Caller(http);
-        var source = gateway.Sources.Find(sourceName);
-        if (source is null || !caller.CanRead(source.Name))
+        var source = gateway.FindReadable(http.User, sourceName);
+        if (source is null)
         {
-            return new InvoiceRead(Problems.NotFound($"There is no source '{sourceName}' you can read."));
+            return new InvoiceRead(Problems.NoSuchSource(sourceName));
         }
 
         CacheResult<InvoiceDetail> result;
         try
         {
             result = await gateway.Aggregator
-                .ReadDetailAsync(source, sourceId, GatewayContext.NoCache(http.Request), http.RequestAborted)
+                .ReadDetailAsync(source, sourceId, GatewayContext.NoCache(http), http.RequestAborted)
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)

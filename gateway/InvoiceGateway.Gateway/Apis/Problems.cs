@@ -25,6 +25,10 @@ internal static class Problems
 
     public static ProblemHttpResult NotFound(string detail) =>
         Status(StatusCodes.Status404NotFound, "Not found.", detail);
+
+    /// <summary>The one answer about a source that does not exist or that the caller may not read: they must not differ.</summary>
+    public static ProblemHttpResult NoSuchSource(string name) =>
+        NotFound($"There is no source '{name}' you can read.");
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Diagnostics;
+using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
 using InvoiceGateway.Upstream;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,6 +21,7 @@ internal static class SourcesApi
         group.MapPost("/{name}/refresh", RefreshSource)
             .WithName("RefreshSource")
             .WithSummary("Admin: drop the source's cache (in every replica) and read its list again.")
+            .RequireAuthorization(GatewayPolicies.Admin)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -27,26 +29,15 @@ internal static class SourcesApi
     }
 
     internal static Ok<SourceDocument[]> ListSources(HttpContext http, GatewayContext gateway) =>
-        TypedResults.Ok(gateway.Readable(GatewayContext.Caller(http)).Select(Describe).ToArray());
+        TypedResults.Ok(gateway.Readable(http.User).Select(Describe).ToArray());
 
     internal static async Task<Results<Ok<RefreshDocument>, ProblemHttpResult>> RefreshSource(
         string name, HttpContext http, GatewayContext gateway, InvoiceGateway.Caching.TieredCache cache)
     {
-        var caller = GatewayContext.Caller(http);
-        var source = gateway.Sources.Find(name);
-
-        // Readability first, as for the raw passthrough: one answer for "unknown" and "not yours".
-        if (source is null || !caller.CanRead(source.Name))
+        // One answer for "unknown" and "not yours".
+        if (gateway.FindReadable(http.User, name) is not { } source)
         {
-            return Problems.NotFound($"There is no source '{name}' you can read.");
-        }
-
-        if (!caller.IsAdmin)
-        {
-            return Problems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
-                gateway.Settings.ApiKeys.Count == 0
-                    ? "Admin endpoints are off: no API keys are configured."
-                    : "This endpoint needs an admin API key.");
+            return Problems.NoSuchSource(name);
         }
 
         await cache.InvalidateAsync(source.CachePrefix, http.RequestAborted).ConfigureAwait(false);

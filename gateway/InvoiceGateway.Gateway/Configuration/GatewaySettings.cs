@@ -22,6 +22,12 @@ internal sealed record GatewaySettings
 
     public RateLimitSettings RateLimit { get; init; } = new();
 
+    /// <summary>
+    /// The URL clients reach the gateway at (<c>Gateway:PublicUrl</c>), written into the OpenAPI document
+    /// and links; <c>null</c> writes none. Never taken from a request's <c>Host</c> header.
+    /// </summary>
+    public Uri? PublicUrl { get; init; }
+
     /// <summary>The default page size of <c>GET /v1/invoices</c>.</summary>
     public int DefaultLimit { get; init; } = 50;
 
@@ -81,7 +87,8 @@ internal sealed record ApiKeySettings
     /// <summary>Source names the key may read; <c>*</c> means all.</summary>
     public IReadOnlyList<string> Sources { get; init; } = ["*"];
 
-    public bool Admin { get; init; }
+    /// <summary>One of <see cref="Security.GatewayRoles"/>; <c>Admin: true</c> in configuration means <c>admin</c>. The default value is <c>reader</c>.</summary>
+    public string Role { get; init; } = Security.GatewayRoles.Reader;
 }
 
 /// <summary>Requests per key per window (ASP.NET Core fixed-window rate limiting).</summary>
@@ -92,4 +99,10 @@ internal sealed record RateLimitSettings
 
     /// <summary>The default value is 1 minute.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Invalid API keys one client address may send per <see cref="FailedKeyWindow"/>. The default value is 20.</summary>
+    public int FailedKeyLimit { get; init; } = 20;
+
+    /// <summary>The default value is 1 minute.</summary>
+    public TimeSpan FailedKeyWindow { get; init; } = TimeSpan.FromMinutes(1);
 }

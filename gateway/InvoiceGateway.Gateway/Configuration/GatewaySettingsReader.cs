@@ -49,8 +49,11 @@ internal static class GatewaySettingsReader
             {
                 PermitLimit = ReadInt(gateway.GetSection("RateLimit"), "PermitLimit", 1, 1_000_000, problems) ?? 600,
                 Window = ReadTimeSpan(gateway.GetSection("RateLimit"), "Window", problems) ?? TimeSpan.FromMinutes(1),
+                FailedKeyLimit = ReadInt(gateway.GetSection("RateLimit"), "FailedKeyLimit", 1, 1_000_000, problems) ?? 20,
+                FailedKeyWindow = ReadTimeSpan(gateway.GetSection("RateLimit"), "FailedKeyWindow", problems) ?? TimeSpan.FromMinutes(1),
             },
             Telemetry = ReadTelemetry(gateway.GetSection("Telemetry"), problems),
+            PublicUrl = ReadPublicUrl(gateway, problems),
         };
     }
 
@@ -249,11 +252,46 @@ internal static class GatewaySettingsReader
                 Name = name,
                 Key = key,
                 Sources = sources.Length == 0 ? ["*"] : sources,
-                Admin = ReadBool(entry, "Admin", problems) ?? false,
+                Role = ReadRole(entry, problems),
             });
         }
 
         return keys;
+    }
+
+    private static string ReadRole(IConfigurationSection entry, List<string> problems)
+    {
+        var admin = ReadBool(entry, "Admin", problems) ?? false;
+        var role = Text(entry["Role"])?.ToLowerInvariant();
+        if (role is not null && !GatewayRoles.All.Contains(role))
+        {
+            problems.Add($"{entry.Path}:Role must be one of {string.Join(", ", GatewayRoles.All)}, not '{entry["Role"]}'.");
+            return GatewayRoles.Reader;
+        }
+
+        if (admin && role is not null && role != GatewayRoles.Admin)
+        {
+            problems.Add($"{entry.Path}: Admin is true but Role is '{role}'; Admin: true means Role admin.");
+        }
+
+        return admin ? GatewayRoles.Admin : role ?? GatewayRoles.Reader;
+    }
+
+    private static Uri? ReadPublicUrl(IConfigurationSection gateway, List<string> problems)
+    {
+        if (Text(gateway["PublicUrl"]) is not { } text)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(url.UserInfo) && string.IsNullOrEmpty(url.Query) && string.IsNullOrEmpty(url.Fragment))
+        {
+            return url;
+        }
+
+        problems.Add($"{gateway.Path}:PublicUrl must be an absolute http or https URL without credentials, query or fragment, not '{text}'.");
+        return null;
     }
 
     internal static bool IsSourceName(string name) =>

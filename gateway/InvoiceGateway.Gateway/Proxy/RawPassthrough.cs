@@ -23,19 +23,9 @@ internal static class RawPassthrough
     public static IReverseProxyBuilder AddSourcePassthrough(this IReverseProxyBuilder proxy) =>
         proxy.AddTransforms(context =>
         {
-            // On every route, user-defined ones too: a gateway API key is the caller's credential for
-            // this gateway and must never reach an upstream.
-            context.AddRequestTransform(transform =>
-            {
-                var presented = transform.HttpContext.Request.Headers[ApiKeyMiddleware.HeaderName];
-                var keys = transform.HttpContext.RequestServices.GetRequiredService<ApiKeyMatcher>();
-                if (presented.Any(k => !string.IsNullOrEmpty(k) && keys.Match(k) is not null))
-                {
-                    transform.ProxyRequest.Headers.Remove(ApiKeyMiddleware.HeaderName);
-                }
-
-                return ValueTask.CompletedTask;
-            });
+            // On every route, user-defined ones too: the API key header is the caller's credential for this
+            // gateway and never reaches an upstream, whatever it holds (a key may hide in a comma list).
+            context.AddRequestHeaderRemove(ApiKeyDefaults.HeaderName);
 
             if (context.Route.Metadata?.TryGetValue(SourceProxyConfigProvider.SourceMetadataKey, out var name) != true)
             {
@@ -69,6 +59,15 @@ internal static class RawPassthrough
             });
         });
 
+    /// <summary>
+    /// <c>/v1/sources/{name}/raw/{**path}</c> for a name that is no configured source: the same policy and
+    /// the same 404 as for a source the caller cannot read. The routes of real sources are literal, so they win.
+    /// </summary>
+    public static IEndpointConventionBuilder MapUnknownSourcePassthrough(this IEndpointRouteBuilder routes) =>
+        routes.Map("/v1/sources/{name}/raw/{**path}", (string name) => Problems.NoSuchSource(name))
+            .RequireAuthorization(GatewayPolicies.Admin)
+            .ExcludeFromDescription();
+
     /// <summary>Runs first in the proxy pipeline; ends the request with a problem when it may not pass.</summary>
     public static async Task GuardAsync(HttpContext context, Func<Task> next)
     {
@@ -79,18 +78,19 @@ internal static class RawPassthrough
             return;
         }
 
-        var caller = GatewayContext.Caller(context);
         IResult? refusal = null;
 
-        // Readability first: a key must not learn from a 403 that a source it cannot read exists.
-        if (!caller.CanRead(source!))
+        // The route's policy has let admins only in; a source the key cannot read is answered as a missing one
+        // (MapUnknownSourcePassthrough), for every method.
+        if (!context.User.CanRead(source!))
         {
-            refusal = Problems.NotFound($"There is no source '{source}' you can read.");
+            refusal = Problems.NoSuchSource(source!);
         }
-        else if (!caller.IsAdmin)
+        else if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
-            refusal = Problems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
-                "The raw passthrough needs an admin API key" + (caller.KeyName is null ? "; no API keys are configured." : "."));
+            context.Response.Headers.Allow = "GET, HEAD";
+            refusal = Problems.Status(StatusCodes.Status405MethodNotAllowed, "Method not allowed.",
+                "The raw passthrough reads only: GET or HEAD.");
         }
         else if (!IsSafePath(context.Request.Path.Value ?? string.Empty, context.Request.Query))
         {
@@ -141,7 +141,7 @@ internal static class RawPassthrough
         var source = context.RequestServices.GetRequiredService<SourceRegistry>().Find(name);
         if (source is null)
         {
-            return Problems.NotFound($"There is no source '{name}' you can read.");
+            return Problems.NoSuchSource(name);
         }
 
         using var probe = new HttpRequestMessage(HttpMethod.Get, source.Settings.BaseUrl);

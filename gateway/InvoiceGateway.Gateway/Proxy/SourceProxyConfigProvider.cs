@@ -1,3 +1,4 @@
+using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
@@ -7,7 +8,7 @@ namespace InvoiceGateway.Gateway.Proxy;
 
 /// <summary>
 /// YARP routes and clusters generated from the configured sources: <c>GET|HEAD
-/// /v1/sources/{name}/raw/{**path}</c> goes to that source's <c>BaseUrl</c> + path. It sits beside
+/// /v1/sources/{name}/raw/{**path}</c> goes to that source's <c>BaseUrl</c> + path (admins only). It sits beside
 /// any routes of the standard <c>ReverseProxy</c> section, which keep working.
 /// </summary>
 internal sealed class SourceProxyConfigProvider : IProxyConfigProvider, IDisposable
@@ -45,11 +46,10 @@ internal sealed class SourceProxyConfigProvider : IProxyConfigProvider, IDisposa
             {
                 RouteId = "raw-" + source.Name,
                 ClusterId = "source-" + source.Name,
-                Match = new RouteMatch
-                {
-                    Path = $"/v1/sources/{source.Name}/raw/{{**path}}",
-                    Methods = ["GET", "HEAD"],
-                },
+                // Every method matches, so that another method is refused by RawPassthrough after the
+                // source's readability is checked: routing's own 405 would tell any key the source exists.
+                Match = new RouteMatch { Path = $"/v1/sources/{source.Name}/raw/{{**path}}" },
+                AuthorizationPolicy = GatewayPolicies.Admin,
                 Metadata = new Dictionary<string, string> { [SourceMetadataKey] = source.Name },
                 Transforms =
                 [

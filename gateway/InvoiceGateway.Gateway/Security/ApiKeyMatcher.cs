@@ -12,26 +12,26 @@ namespace InvoiceGateway.Gateway.Security;
 internal sealed class ApiKeyMatcher
 {
     private const string HashPrefix = "sha256:";
-    private readonly (byte[] Digest, CallerAccess Access)[] _keys;
+    private readonly (byte[] Digest, ApiKeySettings Key)[] _keys;
 
     public ApiKeyMatcher(IEnumerable<ApiKeySettings> keys)
     {
-        _keys = keys.Select(k => (Digest(k.Key), CallerAccess.ForKey(k))).ToArray();
+        _keys = keys.Select(k => (Digest(k.Key), k)).ToArray();
     }
 
     /// <summary>True when at least one key is configured (otherwise reads are anonymous).</summary>
     public bool Enabled => _keys.Length > 0;
 
-    public CallerAccess? Match(string presented)
+    public ApiKeySettings? Match(string presented)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
-        CallerAccess? found = null;
-        foreach (var (expected, access) in _keys)
+        ApiKeySettings? found = null;
+        foreach (var (expected, key) in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(expected, digest))
             {
-                found ??= access;
+                found ??= key;
             }
         }
 
@@ -63,30 +63,4 @@ internal sealed class ApiKeyMatcher
         configured.StartsWith(HashPrefix, StringComparison.OrdinalIgnoreCase)
             ? Convert.FromHexString(configured[HashPrefix.Length..])
             : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
-}
-
-/// <summary>What the caller of a request may do: which sources it may read, and whether it is an admin.</summary>
-internal sealed class CallerAccess
-{
-    private readonly HashSet<string>? _sources;
-
-    private CallerAccess(string? keyName, HashSet<string>? sources, bool admin)
-    {
-        KeyName = keyName;
-        _sources = sources;
-        IsAdmin = admin;
-    }
-
-    /// <summary>No keys configured: every source readable, no admin endpoints.</summary>
-    public static CallerAccess Anonymous { get; } = new(null, null, admin: false);
-
-    /// <summary>The key's configured name (never the key), for logs and rate limiting.</summary>
-    public string? KeyName { get; }
-
-    public bool IsAdmin { get; }
-
-    public bool CanRead(string source) => _sources is null || _sources.Contains(source);
-
-    public static CallerAccess ForKey(ApiKeySettings key) =>
-        new(key.Name, key.Sources.Contains("*") ? null : new HashSet<string>(key.Sources, StringComparer.Ordinal), key.Admin);
 }

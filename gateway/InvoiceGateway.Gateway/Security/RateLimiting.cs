@@ -2,11 +2,18 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using InvoiceGateway.Gateway.Apis;
 using InvoiceGateway.Gateway.Configuration;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace InvoiceGateway.Gateway.Security;
 
-/// <summary>A fixed window of requests per API key (per client address when anonymous) on <c>/v1</c>; 429 with Retry-After beyond it.</summary>
+/// <summary>
+/// A fixed window of requests per API key (per client address when no keys are configured) on every
+/// endpoint that needs a caller; 429 with Retry-After beyond it. Decided by the endpoint, not the path:
+/// only endpoints marked <see cref="IAllowAnonymous"/> (health, OpenAPI) are not counted, so a new
+/// endpoint is limited without anyone remembering to. Runs after authorization, so a refused key
+/// uses up none of a real key's permits (failed keys have their own throttle, <see cref="FailedKeyThrottle"/>).
+/// </summary>
 internal static class RateLimiting
 {
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services, RateLimitSettings settings) =>
@@ -14,13 +21,12 @@ internal static class RateLimiting
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+                if (context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
                 {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
+                    return RateLimitPartition.GetNoLimiter("anonymous-endpoint");
                 }
 
-                var caller = GatewayContext.Caller(context);
-                var partition = caller.KeyName is { } key ? "key:" + key : "ip:" + context.Connection.RemoteIpAddress;
+                var partition = context.User.KeyName() is { } key ? "key:" + key : "ip:" + context.Connection.RemoteIpAddress;
                 return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = settings.PermitLimit,

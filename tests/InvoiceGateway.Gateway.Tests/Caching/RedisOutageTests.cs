@@ -23,7 +23,7 @@ public sealed class RedisOutageTests
             ("Gateway:Sources:dollr:Cache:Ttl", "00:00:00.100"),
             .. GatewayCalls.GenerousTimeouts("sendcloud", "dollr", "sendregning"),
         ]);
-        var gateway = await setup.StartReplicaAsync();
+        var gateway = await setup.StartReplicaAsync(admin: true);
         var ids = (await gateway.Client.GetPageAsync("v1/invoices?source=sendcloud,dollr&limit=500"))["data"]!.AsArray()
             .Select(i => i.Str("id")!).ToArray();
         Assert.True(ids.Length > 40, $"only {ids.Length} invoices");
@@ -76,7 +76,7 @@ public sealed class RedisOutageTests
             TimeSpan.FromMilliseconds(200)), "the gateway never wrote to the restarted Redis");
 
         // A replica that never saw the invoice gets it from Redis, without the upstream.
-        var fresh = await setup.StartReplicaAsync();
+        var fresh = await setup.StartReplicaAsync(admin: true);
         var before = setup.Sandbox.Requests.Count("sendregning");
         using var hit = await fresh.Client.RequestAsync("v1/invoices/" + Uri.EscapeDataString(probe));
         Assert.Equal("hit", hit.XCache());
@@ -87,7 +87,7 @@ public sealed class RedisOutageTests
     public async Task Ready_WhileTheConfiguredRedisIsDown_Is503_AndAfterARestartIs200()
     {
         await using var setup = await SharedRedisSetup.StartAsync();
-        var gateway = await setup.StartReplicaAsync();
+        var gateway = await setup.StartReplicaAsync(admin: true);
         using (var up = await gateway.Client.GetAsync("health/ready", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, up.StatusCode);
@@ -124,7 +124,7 @@ public sealed class RedisOutageTests
     public async Task Requests_WhileRedisIsFrozen_AreAllAnswered_AndReadinessIs503UntilItResumes()
     {
         await using var setup = await SharedRedisSetup.StartAsync(GatewayCalls.GenerousTimeouts("sendcloud", "dollr"));
-        var gateway = await setup.StartReplicaAsync();
+        var gateway = await setup.StartReplicaAsync(admin: true);
         var ids = (await gateway.Client.GetPageAsync("v1/invoices?source=sendcloud,dollr&limit=500"))["data"]!.AsArray()
             .Select(i => i.Str("id")!).ToArray();
 

@@ -10,8 +10,6 @@ namespace InvoiceGateway.Gateway.Tests.Caching;
 /// </summary>
 internal sealed class SharedRedisSetup : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key-0123456789";
-
     private readonly List<GatewayServer> _replicas = [];
     private readonly (string Key, string? Value)[] _overrides;
 
@@ -45,22 +43,11 @@ internal sealed class SharedRedisSetup : IAsyncDisposable
     /// <summary>Starts one more replica on the shared Redis; with <paramref name="admin"/>, API keys are on and its client sends the admin key.</summary>
     public async Task<GatewayServer> StartReplicaAsync(bool admin = false)
     {
-        var overrides = new List<(string Key, string? Value)> { ("Gateway:Redis", Redis.Configuration) };
-        if (admin)
-        {
-            overrides.Add(("Gateway:ApiKeys:0:Name", "ops"));
-            overrides.Add(("Gateway:ApiKeys:0:Key", AdminKey));
-            overrides.Add(("Gateway:ApiKeys:0:Admin", "true"));
-        }
-
-        overrides.AddRange(_overrides);
-        var replica = await GatewayServer.StartAsync(SandboxConfig.For(Sandbox, [.. overrides]));
+        (string Key, string? Value)[] overrides = [("Gateway:Redis", Redis.Configuration), .. _overrides];
+        var replica = admin
+            ? await GatewayServer.StartAsync(SandboxConfig.ForAdmin(Sandbox, overrides), clientKey: SandboxConfig.AdminKey)
+            : await GatewayServer.StartAsync(SandboxConfig.For(Sandbox, overrides));
         _replicas.Add(replica);
-        if (admin)
-        {
-            replica.Client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
-        }
-
         return replica;
     }
 

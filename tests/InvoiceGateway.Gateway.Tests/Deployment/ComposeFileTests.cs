@@ -104,7 +104,7 @@ public sealed class ComposeFileTests
         Assert.Empty(problems);
         Assert.False(settings.Demo);
         Assert.Equal(SandboxApis.Names.Order(StringComparer.Ordinal), plans.Select(p => p.Settings.Name).Order(StringComparer.Ordinal));
-        Assert.Contains(settings.ApiKeys, k => k.Admin);
+        Assert.Contains(settings.ApiKeys, k => k.Role == InvoiceGateway.Gateway.Security.GatewayRoles.Admin);
         var redis = settings.Redis!.Split(',')[0].Split(':');
         Assert.Equal(Redis, redis[0]);
         Assert.Equal("6379", redis.Length > 1 ? redis[1] : "6379");

@@ -32,8 +32,9 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Starts a gateway; its <see cref="Client"/> sends <paramref name="clientKey"/> as <c>X-Api-Key</c> on every request, if given.</summary>
     public static async Task<GatewayServer> StartAsync(
-        IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+        IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, string? clientKey = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -63,7 +64,13 @@ public sealed class GatewayServer : IAsyncDisposable
         app.MapInvoiceGateway();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayServer(app, new Uri(address + "/"), logs) { _dataDirectory = dataDirectory };
+        var server = new GatewayServer(app, new Uri(address + "/"), logs) { _dataDirectory = dataDirectory };
+        if (clientKey is not null)
+        {
+            server.Client.DefaultRequestHeaders.Add("X-Api-Key", clientKey);
+        }
+
+        return server;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,13 @@ public static class SandboxConfig
         SandboxCredentials.IbanaToken, SandboxCredentials.DollrClientSecret,
     ];
 
+    /// <summary>The key of <see cref="ForAdmin"/>: <c>Cache-Control: no-cache</c> and the admin endpoints need an admin key.</summary>
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    /// <summary><see cref="For"/> with API keys on and one admin key, <see cref="AdminKey"/>, of every source.</summary>
+    public static Dictionary<string, string?> ForAdmin(SandboxHost sandbox, params (string Key, string? Value)[] overrides) =>
+        For(sandbox, [("Gateway:ApiKeys:0:Name", "test-admin"), ("Gateway:ApiKeys:0:Key", AdminKey), ("Gateway:ApiKeys:0:Role", "admin"), .. overrides]);
+
     public static Dictionary<string, string?> For(SandboxHost sandbox, params (string Key, string? Value)[] overrides)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -55,6 +62,7 @@ public static class SandboxConfig
         };
 
         settings["Gateway:RateLimit:PermitLimit"] = "1000000";
+        settings["Gateway:RateLimit:FailedKeyLimit"] = "1000000";
         foreach (var name in SourceNames)
         {
             // Fast failure in tests: short budgets, quick retries, a circuit that does not open by accident.

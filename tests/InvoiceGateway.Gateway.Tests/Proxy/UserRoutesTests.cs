@@ -28,7 +28,7 @@ public sealed class UserRoutesTests
         await using var echo = await EchoUpstream.StartAsync();
         await using var gateway = await GatewayServer.StartAsync(TestKeys.ConfigFor(sandbox, UserRoutes(echo.Root)));
 
-        using var user = await gateway.Client.GetAsync("ext/hello/world?x=1", ct);
+        using var user = await gateway.Client.GetWithKeyAsync("ext/hello/world?x=1", TestKeys.Reader);
         using var raw = await gateway.Client.GetWithKeyAsync("v1/sources/ibana/raw/v1/invoice?page=1&limit=2", TestKeys.Ops);
         using var list = await gateway.Client.GetWithKeyAsync("v1/invoices?limit=5", TestKeys.Reader);
 

@@ -17,10 +17,13 @@ public sealed class CircuitBreakerTests
     public async Task Source_WhenUpstreamKeepsAnswering500_OpensItsCircuitAndStopsCallingIt_AndClosesAfterRecovery()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 5 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox,
-            ("Gateway:Sources:sendcloud:Resilience:CircuitMinimumThroughput", "4"),
-            ("Gateway:Sources:sendcloud:Resilience:CircuitSamplingDuration", "00:00:10"),
-            ("Gateway:Sources:sendcloud:Resilience:CircuitBreakDuration", "00:00:03")));
+        await using var gateway = await GatewayServer.StartAsync(
+            SandboxConfig.ForAdmin(
+                sandbox,
+                ("Gateway:Sources:sendcloud:Resilience:CircuitMinimumThroughput", "4"),
+                ("Gateway:Sources:sendcloud:Resilience:CircuitSamplingDuration", "00:00:10"),
+                ("Gateway:Sources:sendcloud:Resilience:CircuitBreakDuration", "00:00:03")),
+            clientKey: SandboxConfig.AdminKey);
         var good = await gateway.Client.GetPageAsync(Url);
         var goodCount = good.SourceState("sendcloud")["count"]!.GetValue<int>();
         Assert.Equal("closed", await gateway.Client.CircuitOfAsync("sendcloud"));

@@ -12,7 +12,6 @@ namespace InvoiceGateway.Gateway.Tests.Resilience;
 /// <summary>Retries wait as long as the upstream's Retry-After asks, and a non-idempotent request is never sent twice.</summary>
 public sealed class RetryTests
 {
-    private const string AdminKey = "test-admin-key-0123456789";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -88,11 +87,7 @@ public sealed class RetryTests
     public async Task RawPassthrough_Post_IsRefusedWith405AndNeverReachesTheUpstream()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox,
-            ("Gateway:ApiKeys:0:Name", "ops"),
-            ("Gateway:ApiKeys:0:Key", AdminKey),
-            ("Gateway:ApiKeys:0:Admin", "true")));
-        gateway.Client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.ForAdmin(sandbox), clientKey: SandboxConfig.AdminKey);
 
         using var get = await gateway.Client.GetAsync("v1/sources/sendcloud/raw/user/invoices", Ct);
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);

@@ -132,13 +132,14 @@ public sealed class ApiKeyScopingTests(KeyedGatewayFixture fixture) : IClassFixt
     [InlineData("GET", "v1/sources/nosuch/raw/invoices/")]
     [InlineData("POST", "v1/sources/sendregning/refresh")]
     [InlineData("POST", "v1/sources/nosuch/refresh")]
-    public async Task AdminEndpoint_WhenNonAdminKeyAsksForASourceOutsideItsScope_Is404NotForbidden(string method, string url)
+    public async Task AdminEndpoint_WhenNonAdminKeyAsksForASourceOutsideItsScope_IsForbiddenAsForAnyOtherSource(string method, string url)
     {
-        // A 403 here, but a 404 for a source that does not exist, would tell the key that the source exists.
+        // The admin policy answers before any source is looked at: the same 403 whether the source exists or not.
         using var response = await fixture.Client.SendWithKeyAsync(new HttpMethod(method), url, TestKeys.Billing);
-        await response.ReadProblemAsync();
+        var problem = await response.ReadProblemAsync();
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("This endpoint needs an API key with the role 'admin'.", problem.Str("detail"));
     }
 
     private async Task<JsonObject> GetObjectWithKeyAsync(string url, string key)

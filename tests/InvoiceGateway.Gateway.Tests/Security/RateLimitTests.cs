@@ -54,4 +54,50 @@ public sealed class RateLimitTests
         using var first = await gateway.Client.GetWithKeyAsync("v1/sources", TestKeys.Reader);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
     }
+
+    [Fact]
+    public async Task Request_InAnySpellingOfItsPath_CountsAgainstTheKeysPermits()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var gateway = await GatewayServer.StartAsync(TestKeys.ConfigFor(sandbox,
+            ("Gateway:RateLimit:PermitLimit", "3"),
+            ("Gateway:RateLimit:Window", "00:10:00")));
+        (string, string)[] reader = [("X-Api-Key", TestKeys.Reader)];
+
+        Assert.Equal(200, (await RawHttp.SendAsync(gateway.Address, "GET", "/V1/sources", reader)).Status);
+        Assert.Equal(200, (await RawHttp.SendAsync(gateway.Address, "GET", "/%561/invoices?limit=1", reader)).Status);
+        Assert.Equal(200, (await RawHttp.SendAsync(gateway.Address, "GET", "/v1/Sources/", reader)).Status);
+        var fourth = await RawHttp.SendAsync(gateway.Address, "GET", "/V1/INVOICES?limit=1", reader);
+
+        Assert.Equal(429, fourth.Status);
+        Assert.True(fourth.Headers.ContainsKey("Retry-After"));
+    }
+
+    [Fact]
+    public async Task InvalidKeys_BeyondTheFailedKeyLimit_Are429WithRetryAfter_EvenWhenTheNextKeyIsRight()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var gateway = await GatewayServer.StartAsync(TestKeys.ConfigFor(sandbox,
+            ("Gateway:RateLimit:FailedKeyLimit", "3"),
+            ("Gateway:RateLimit:FailedKeyWindow", "00:10:00")));
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var wrong = await gateway.Client.GetWithKeyAsync("v1/sources", $"guess-{i}-of-a-key-long-enough");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var throttled = await gateway.Client.GetWithKeyAsync("v1/invoices", "guess-4-of-a-key-long-enough");
+        var problem = await throttled.ReadProblemAsync();
+        using var right = await gateway.Client.GetWithKeyAsync("v1/sources", TestKeys.Reader);
+        using var health = await gateway.Client.GetAsync("health/live", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        var retryAfter = int.Parse(throttled.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 600);
+        Assert.Contains("invalid API keys", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode); // refused before the key is compared
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.All(sandbox.Requests.Snapshot().Values, count => Assert.Equal(0, count));
+    }
 }

@@ -1,0 +1,40 @@
+using InvoiceGateway.Gateway.Configuration;
+using Microsoft.AspNetCore.Authorization;
+
+namespace InvoiceGateway.Gateway.Security;
+
+/// <summary>
+/// Authentication is the default: every endpoint needs an authenticated caller (the fallback policy)
+/// unless it says <c>AllowAnonymous()</c>; admin and app endpoints name their policy; source scoping is
+/// a resource-based requirement.
+/// </summary>
+internal static partial class GatewayAuthentication
+{
+    public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services, GatewaySettings settings)
+    {
+        services.AddSingleton(new ApiKeyMatcher(settings.ApiKeys));
+        services.AddSingleton(new FailedKeyThrottle(settings.RateLimit));
+        services.AddSingleton<IAuthorizationHandler, SourceScopeHandler>();
+        services.AddAuthentication(ApiKeyDefaults.AuthenticationScheme)
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
+            .AddPolicy(GatewayPolicies.Admin, policy => policy.RequireRole(GatewayRoles.Admin))
+            .AddPolicy(GatewayPolicies.App, policy => policy.RequireRole(GatewayRoles.App))
+            .AddPolicy(GatewayPolicies.ReadSource, policy => policy.AddRequirements(SourceScopeRequirement.Instance));
+        return services;
+    }
+
+    /// <summary>Warns once at start-up when the gateway is open to every caller.</summary>
+    public static void WarnWhenAnonymous(WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<ApiKeyMatcher>().Enabled)
+        {
+            LogNoKeys(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InvoiceGateway.Security"));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No API keys are configured (Gateway:ApiKeys): every caller may read every source, and the admin endpoints are off.")]
+    private static partial void LogNoKeys(ILogger logger);
+}

@@ -2,6 +2,7 @@ using InvoiceGateway.Caching;
 using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Apis;
 using InvoiceGateway.Gateway.Configuration;
+using InvoiceGateway.Gateway.Connections;
 using InvoiceGateway.Gateway.WebConsole;
 using InvoiceGateway.Gateway.Demo;
 using InvoiceGateway.Gateway.Diagnostics;
@@ -82,6 +83,13 @@ internal static class GatewayHost
             sp.GetService<IDistributedStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TieredCache>>()));
         services.AddSingleton<InvoiceAggregator>();
         services.AddSingleton<GatewayContext>();
+        services.AddSingleton(sp => new ConnectionDefinitions(plans, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ConnectionRuntimes>();
+        services.AddSingleton<TenantChanges>();
+        services.AddHostedService(sp => sp.GetRequiredService<TenantChanges>());
+        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<TenantKeyDirectory>();
+        services.AddExceptionHandler<DatabaseUnavailable>();
         services.AddGatewayAuthentication(settings);
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -159,6 +167,7 @@ internal static class GatewayHost
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<TenantResolution>();
         app.UseRateLimiter();
 
         // Every endpoint needs an authenticated caller (the fallback policy) unless it allows anonymous ones here.
@@ -168,7 +177,8 @@ internal static class GatewayHost
         app.MapHealthApi().AllowAnonymous();
         app.MapGatewayTelemetry(app.Services.GetRequiredService<GatewaySettings>().Telemetry);
         app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));
-        app.MapUnknownSourcePassthrough();
+        app.MapConnectionsApi().RequireAuthorization(GatewayPolicies.Connect);
+        app.MapTenantKeysApi().RequireAuthorization(GatewayPolicies.App);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         GatewayAuthentication.WarnWhenAnonymous(app);
 

@@ -12,6 +12,12 @@ public sealed class SandboxOptions
     /// </summary>
     public int InvoicesPerSource { get; set; } = 25;
 
+    /// <summary>
+    /// How many invoices each further GoScore consent (<c>c1</c>, <c>c2</c>, ...: one per user of an app)
+    /// has, besides consent <c>1</c> of <see cref="InvoicesPerSource"/>. The default value is 5.
+    /// </summary>
+    public int InvoicesPerConsent { get; set; } = 5;
+
     /// <summary>The seed of the data generator. The default value is 20261122.</summary>
     public int Seed { get; set; } = 20261122;
 

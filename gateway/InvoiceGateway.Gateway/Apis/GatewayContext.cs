@@ -3,26 +3,44 @@ using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Configuration;
 using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
+using InvoiceGateway.Gateway.Tenancy;
 
 namespace InvoiceGateway.Gateway.Apis;
 
 /// <summary>The services every invoice and source endpoint needs, bundled for <c>[AsParameters]</c>.</summary>
-internal sealed class GatewayContext(SourceRegistry sources, InvoiceAggregator aggregator, GatewaySettings settings)
+internal sealed class GatewayContext(TenantDirectory tenants, InvoiceAggregator aggregator, GatewaySettings settings)
 {
-    public SourceRegistry Sources { get; } = sources;
 
     public InvoiceAggregator Aggregator { get; } = aggregator;
 
     public GatewaySettings Settings { get; } = settings;
 
-    public IReadOnlyList<SourceRuntime> Readable(ClaimsPrincipal caller) => Sources.All.Where(s => caller.CanRead(s.Name)).ToArray();
+    /// <summary>
+    /// The sources of the request's tenant that the caller may read: a configured source when the key's
+    /// scope names it, a connection of the tenant always (the tenant is its scope).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<SourceRuntime>> ReadableAsync(HttpContext http)
+    {
+        var sources = await tenants.ForAsync(TenantOf(http), http.RequestAborted).ConfigureAwait(false);
+        return sources.All.Where(s => CanRead(http.User, s)).ToArray();
+    }
 
     /// <summary>
     /// The source named <paramref name="name"/> if the caller may read it; <c>null</c> both when it does not
-    /// exist and when it is not the caller's, so that the two answers cannot be told apart.
+    /// exist and when it is not the caller's (another tenant's, say), so that the answers cannot be told apart.
+    /// A name this replica does not know is looked up again: another replica may have just created it.
     /// </summary>
-    public SourceRuntime? FindReadable(ClaimsPrincipal caller, string name) =>
-        Sources.Find(name) is { } source && caller.CanRead(source.Name) ? source : null;
+    public async ValueTask<SourceRuntime?> FindReadableAsync(HttpContext http, string name)
+    {
+        var tenant = TenantOf(http);
+        var source = (await tenants.ForAsync(tenant, http.RequestAborted).ConfigureAwait(false)).Find(name)
+                     ?? (await tenants.RefreshAsync(tenant, http.RequestAborted).ConfigureAwait(false)).Find(name);
+        return source is not null && CanRead(http.User, source) ? source : null;
+    }
+
+    private static string TenantOf(HttpContext http) => http.RequestServices.GetRequiredService<TenantContext>().Id;
+
+    private static bool CanRead(ClaimsPrincipal caller, SourceRuntime source) => source.ConnectionId is not null || caller.CanRead(source.Name);
 
     /// <summary>
     /// <c>Cache-Control: no-cache</c> bypasses the cache for admin keys only: from any other key it would

@@ -45,7 +45,7 @@ internal static class InvoicesApi
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var query = InvoiceQuery.Parse(http.Request.Query, gateway.Settings.DefaultLimit, errors);
-        var readable = gateway.Readable(http.User);
+        var readable = await gateway.ReadableAsync(http).ConfigureAwait(false);
         if (query.Sources is { } requested)
         {
             foreach (var name in requested.Where(n => readable.All(s => s.Name != n)))
@@ -130,7 +130,7 @@ internal static class InvoicesApi
             return new InvoiceRead(Problems.BadRequest(errors));
         }
 
-        var source = gateway.FindReadable(http.User, sourceName);
+        var source = await gateway.FindReadableAsync(http, sourceName).ConfigureAwait(false);
         if (source is null)
         {
             return new InvoiceRead(Problems.NoSuchSource(sourceName));

@@ -20,22 +20,22 @@ internal static class SourcesApi
 
         group.MapPost("/{name}/refresh", RefreshSource)
             .WithName("RefreshSource")
-            .WithSummary("Admin: drop the source's cache (in every replica) and read its list again.")
-            .RequireAuthorization(GatewayPolicies.Admin)
+            .WithSummary("Admin or app: drop the source's cache (in every replica) and read its list again.")
+            .RequireAuthorization(GatewayPolicies.Operate)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }
 
-    internal static Ok<SourceDocument[]> ListSources(HttpContext http, GatewayContext gateway) =>
-        TypedResults.Ok(gateway.Readable(http.User).Select(Describe).ToArray());
+    internal static async Task<Ok<SourceDocument[]>> ListSources(HttpContext http, GatewayContext gateway) =>
+        TypedResults.Ok((await gateway.ReadableAsync(http).ConfigureAwait(false)).Select(Describe).ToArray());
 
     internal static async Task<Results<Ok<RefreshDocument>, ProblemHttpResult>> RefreshSource(
         string name, HttpContext http, GatewayContext gateway, InvoiceGateway.Caching.TieredCache cache)
     {
         // One answer for "unknown" and "not yours".
-        if (gateway.FindReadable(http.User, name) is not { } source)
+        if (await gateway.FindReadableAsync(http, name).ConfigureAwait(false) is not { } source)
         {
             return Problems.NoSuchSource(name);
         }

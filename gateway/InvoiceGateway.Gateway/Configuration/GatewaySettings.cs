@@ -32,6 +32,21 @@ internal sealed record GatewaySettings
     public int DefaultLimit { get; init; } = 50;
 
     public TelemetrySettings Telemetry { get; init; } = new();
+
+    public TenantSettings Tenants { get; init; } = new();
+}
+
+/// <summary><c>Gateway:Tenants</c>: limits and sharing of tenants (SPEC section 7).</summary>
+internal sealed record TenantSettings
+{
+    /// <summary>Connections one tenant may have. The default value is 50.</summary>
+    public int MaxConnections { get; init; } = 50;
+
+    /// <summary>
+    /// Configured sources (of the default tenant) that every tenant may read besides its own connections.
+    /// The default value is none: a tenant sees only what it connected.
+    /// </summary>
+    public IReadOnlyList<string> SharedSources { get; init; } = [];
 }
 
 /// <summary>Where traces, metrics and logs go (OpenTelemetry); both off by default.</summary>
@@ -74,6 +89,15 @@ internal sealed record SourceSettings
 
     /// <summary>The gateway owner's party: completes the owner's side of this source's invoices in the UBL export (SPEC §9).</summary>
     public Party? Owner { get; init; }
+
+    /// <summary>
+    /// Tenants may create connections of this definition (SPEC section 7): it gives the adapter, BaseUrl,
+    /// defaults and app-level credentials, a connection the rest. A connectable definition is not itself a source.
+    /// </summary>
+    public bool Connectable { get; init; }
+
+    /// <summary><c>Upstream:RequestsPerSecond</c>: the calls of all of this definition's connections together; <c>null</c> means no limit.</summary>
+    public double? RequestsPerSecond { get; init; }
 }
 
 /// <summary>An API key and what it may read.</summary>

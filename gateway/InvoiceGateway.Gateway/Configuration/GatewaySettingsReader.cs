@@ -18,6 +18,7 @@ internal static class GatewaySettingsReader
     {
         "Adapter", "BaseUrl", "Currency", "Direction", "Auth", "Options", "Cache", "Timeout", "Resilience", "Limits",
         "Owner",
+        "Connectable", "Upstream",
     };
 
     private static readonly HashSet<string> AuthKeys = new(StringComparer.OrdinalIgnoreCase)
@@ -38,6 +39,7 @@ internal static class GatewaySettingsReader
         }
 
         var demoSwitch = ReadBool(gateway, "Demo", problems) ?? true;
+        var tenants = ReadTenants(gateway.GetSection("Tenants"), sources, problems);
         return new GatewaySettings
         {
             Sources = sources,
@@ -45,6 +47,7 @@ internal static class GatewaySettingsReader
             ApiKeys = ReadApiKeys(gateway.GetSection("ApiKeys"), problems),
             Plugins = Text(gateway["Plugins"]) ?? "plugins",
             Demo = sources.Count == 0 && demoSwitch,
+            Tenants = tenants,
             RateLimit = new RateLimitSettings
             {
                 PermitLimit = ReadInt(gateway.GetSection("RateLimit"), "PermitLimit", 1, 1_000_000, problems) ?? 600,
@@ -175,7 +178,37 @@ internal static class GatewaySettingsReader
                 MaxInvoices: ReadInt(limits, "MaxInvoices", 1, 10_000_000, problems) ?? UpstreamLimits.Default.MaxInvoices,
                 MaxPages: ReadInt(limits, "MaxPages", 1, 1_000_000, problems) ?? UpstreamLimits.Default.MaxPages),
         };
-        return settings;
+        return settings with
+        {
+            Connectable = ReadBool(section, "Connectable", problems) ?? false,
+            RequestsPerSecond = ReadDouble(section.GetSection("Upstream"), "RequestsPerSecond", problems) is { } rate
+                ? rate > 0 ? rate : Invalid(problems, $"{path}:Upstream:RequestsPerSecond must be greater than 0.")
+                : null,
+        };
+    }
+
+    private static double? Invalid(List<string> problems, string problem)
+    {
+        problems.Add(problem);
+        return null;
+    }
+
+    private static TenantSettings ReadTenants(IConfigurationSection section, List<SourceSettings> sources, List<string> problems)
+    {
+        var shared = section.GetSection("SharedSources").GetChildren().Select(s => Text(s.Value)).OfType<string>().ToArray();
+        foreach (var name in shared)
+        {
+            if (!sources.Any(s => s.Name == name && !s.Connectable))
+            {
+                problems.Add($"{section.Path}:SharedSources names '{name}', which is not a configured (non-connectable) source.");
+            }
+        }
+
+        return new TenantSettings
+        {
+            MaxConnections = ReadInt(section, "MaxConnections", 0, 100_000, problems) ?? 50,
+            SharedSources = shared,
+        };
     }
 
     private static UpstreamAuthOptions ReadAuth(IConfigurationSection auth, List<string> problems)

@@ -27,18 +27,18 @@ internal static class RawPassthrough
             // gateway and never reaches an upstream, whatever it holds (a key may hide in a comma list).
             context.AddRequestHeaderRemove(ApiKeyDefaults.HeaderName);
 
-            if (context.Route.Metadata?.TryGetValue(SourceProxyConfigProvider.SourceMetadataKey, out var name) != true)
+            if (context.Route.Metadata?.ContainsKey(SourceProxyConfigProvider.SourceMetadataKey) != true)
             {
                 return;
             }
 
             context.AddRequestTransform(async transform =>
             {
-                var source = transform.HttpContext.RequestServices.GetRequiredService<SourceRegistry>().Find(name!);
-                if (source is not null)
-                {
-                    await source.Client.Credentials.ApplyAsync(transform.ProxyRequest, transform.HttpContext.RequestAborted).ConfigureAwait(false);
-                }
+                // GuardAsync has resolved the source for the caller's tenant; nothing is forwarded without one.
+                var source = transform.HttpContext.Features.Get<SourceRuntime>()
+                             ?? throw new InvalidOperationException("The raw passthrough forwarded a request without a source.");
+                transform.DestinationPrefix = source.Settings.BaseUrl.ToString().TrimEnd('/');
+                await source.Client.Credentials.ApplyAsync(transform.ProxyRequest, transform.HttpContext.RequestAborted).ConfigureAwait(false);
             });
             context.AddResponseTransform(transform =>
             {
@@ -50,7 +50,7 @@ internal static class RawPassthrough
                 // A rejected token is renewed on the next call, as for the adapters' own requests.
                 if (transform.ProxyResponse.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                 {
-                    transform.HttpContext.RequestServices.GetRequiredService<SourceRegistry>().Find(name!)?.Client.Credentials.Invalidate();
+                    transform.HttpContext.Features.Get<SourceRuntime>()?.Client.Credentials.Invalidate();
                 }
 
                 // RFC 9110 7.6.3; it also tells a client that an error is the upstream's own, not the gateway's.
@@ -59,32 +59,25 @@ internal static class RawPassthrough
             });
         });
 
-    /// <summary>
-    /// <c>/v1/sources/{name}/raw/{**path}</c> for a name that is no configured source: the same policy and
-    /// the same 404 as for a source the caller cannot read. The routes of real sources are literal, so they win.
-    /// </summary>
-    public static IEndpointConventionBuilder MapUnknownSourcePassthrough(this IEndpointRouteBuilder routes) =>
-        routes.Map("/v1/sources/{name}/raw/{**path}", (string name) => Problems.NoSuchSource(name))
-            .RequireAuthorization(GatewayPolicies.Admin)
-            .ExcludeFromDescription();
-
     /// <summary>Runs first in the proxy pipeline; ends the request with a problem when it may not pass.</summary>
     public static async Task GuardAsync(HttpContext context, Func<Task> next)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
-        if (route.Metadata?.TryGetValue(SourceProxyConfigProvider.SourceMetadataKey, out var source) != true)
+        if (route.Metadata?.ContainsKey(SourceProxyConfigProvider.SourceMetadataKey) != true)
         {
             await next().ConfigureAwait(false); // a user-defined route from the ReverseProxy section
             return;
         }
 
         IResult? refusal = null;
+        var source = (string)context.Request.RouteValues["name"]!;
+        var runtime = await context.RequestServices.GetRequiredService<GatewayContext>().FindReadableAsync(context, source).ConfigureAwait(false);
 
-        // The route's policy has let admins only in; a source the key cannot read is answered as a missing one
-        // (MapUnknownSourcePassthrough), for every method.
-        if (!context.User.CanRead(source!))
+        // The route's policy has let admin and app keys only in; a source the caller cannot read (another
+        // tenant's, say) is answered as a missing one, for every method.
+        if (runtime is null)
         {
-            refusal = Problems.NoSuchSource(source!);
+            refusal = Problems.NoSuchSource(source);
         }
         else if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
@@ -99,7 +92,7 @@ internal static class RawPassthrough
                 ["path"] = ["The path must stay inside the source's API: no '..' segments, encoded '/' or '\\', '%' escapes of escapes, or absolute URLs."],
             });
         }
-        else if (await FetchCredentialsAsync(context, source!).ConfigureAwait(false) is { } failure)
+        else if (await FetchCredentialsAsync(context, runtime).ConfigureAwait(false) is { } failure)
         {
             refusal = failure;
         }
@@ -116,6 +109,8 @@ internal static class RawPassthrough
         {
             statusCodePages.Enabled = false;
         }
+
+        context.Features.Set(runtime);
 
         await next().ConfigureAwait(false);
         if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
@@ -136,14 +131,9 @@ internal static class RawPassthrough
     /// so that a failed exchange is a clear problem naming the source instead of a bare proxy error.
     /// The request transform then applies the cached credentials.
     /// </summary>
-    private static async Task<IResult?> FetchCredentialsAsync(HttpContext context, string name)
+    private static async Task<IResult?> FetchCredentialsAsync(HttpContext context, SourceRuntime source)
     {
-        var source = context.RequestServices.GetRequiredService<SourceRegistry>().Find(name);
-        if (source is null)
-        {
-            return Problems.NoSuchSource(name);
-        }
-
+        var name = source.Name;
         using var probe = new HttpRequestMessage(HttpMethod.Get, source.Settings.BaseUrl);
         try
         {

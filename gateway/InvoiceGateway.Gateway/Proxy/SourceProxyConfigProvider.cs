@@ -1,3 +1,4 @@
+using InvoiceGateway.Gateway.Connections;
 using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
 using Microsoft.Extensions.Primitives;
@@ -7,50 +8,45 @@ using Yarp.ReverseProxy.Forwarder;
 namespace InvoiceGateway.Gateway.Proxy;
 
 /// <summary>
-/// YARP routes and clusters generated from the configured sources: <c>GET|HEAD
-/// /v1/sources/{name}/raw/{**path}</c> goes to that source's <c>BaseUrl</c> + path (admins only). It sits beside
-/// any routes of the standard <c>ReverseProxy</c> section, which keep working.
+/// The YARP route of the raw passthrough: <c>/v1/sources/{name}/raw/{**path}</c> (admin and app keys) for
+/// every source a caller can read, configured or a tenant's connection. One route for all: which source a
+/// name means depends on the caller's tenant, so <see cref="RawPassthrough"/> resolves it per request and
+/// sends the request to that source's <c>BaseUrl</c>; a connection created or deleted in any replica is
+/// served or refused at once, with no route to reload. It sits beside any routes of the standard
+/// <c>ReverseProxy</c> section, which keep working.
 /// </summary>
 internal sealed class SourceProxyConfigProvider : IProxyConfigProvider, IDisposable
 {
     public const string SourceMetadataKey = "InvoiceGateway.Source";
 
-    private readonly SourceRegistry _sources;
-    private volatile SourceProxyConfig _config;
+    private const string RouteId = "raw-sources";
 
-    public SourceProxyConfigProvider(SourceRegistry sources)
+    private readonly SourceProxyConfig _config;
+
+    public SourceProxyConfigProvider(SourceRegistry sources, ConnectionDefinitions definitions)
     {
-        _sources = sources;
-        _config = Build(sources);
+        var timeout = sources.All.Select(s => s.Settings.Timeout)
+            .Concat(definitions.All.Select(d => d.Plan.Settings.Timeout))
+            .DefaultIfEmpty(TimeSpan.FromSeconds(10))
+            .Max();
+        _config = Build(timeout);
     }
 
     public IProxyConfig GetConfig() => _config;
 
-    /// <summary>Regenerates the routes (e.g. after the set of sources changed) and signals YARP to reload.</summary>
-    public void Reload()
-    {
-        var previous = _config;
-        _config = Build(_sources);
-        previous.SignalChange();
-    }
-
     public void Dispose() => _config.SignalChange();
 
-    internal static SourceProxyConfig Build(SourceRegistry sources)
-    {
-        var routes = new List<RouteConfig>();
-        var clusters = new List<ClusterConfig>();
-        foreach (var source in sources.All)
-        {
-            routes.Add(new RouteConfig
+    internal static SourceProxyConfig Build(TimeSpan timeout) => new(
+        [
+            new RouteConfig
             {
-                RouteId = "raw-" + source.Name,
-                ClusterId = "source-" + source.Name,
+                RouteId = RouteId,
+                ClusterId = RouteId,
                 // Every method matches, so that another method is refused by RawPassthrough after the
                 // source's readability is checked: routing's own 405 would tell any key the source exists.
-                Match = new RouteMatch { Path = $"/v1/sources/{source.Name}/raw/{{**path}}" },
-                AuthorizationPolicy = GatewayPolicies.Admin,
-                Metadata = new Dictionary<string, string> { [SourceMetadataKey] = source.Name },
+                Match = new RouteMatch { Path = "/v1/sources/{name}/raw/{**path}" },
+                AuthorizationPolicy = GatewayPolicies.Operate,
+                Metadata = new Dictionary<string, string> { [SourceMetadataKey] = "*" },
                 Transforms =
                 [
                     new Dictionary<string, string> { ["PathPattern"] = "/{**path}" },
@@ -58,24 +54,26 @@ internal sealed class SourceProxyConfigProvider : IProxyConfigProvider, IDisposa
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Cookie" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Authorization" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "X-Api-Key" },
+                    new Dictionary<string, string> { ["RequestHeaderRemove"] = "X-Tenant-Id" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Proxy-Authorization" },
                     new Dictionary<string, string> { ["ResponseHeaderRemove"] = "Set-Cookie" },
                 ],
-            });
-            clusters.Add(new ClusterConfig
+            },
+        ],
+        [
+            new ClusterConfig
             {
-                ClusterId = "source-" + source.Name,
+                ClusterId = RouteId,
                 Destinations = new Dictionary<string, DestinationConfig>
                 {
-                    ["upstream"] = new() { Address = source.Settings.BaseUrl.ToString() },
+                    // Never used as it is: RawPassthrough sets each request's destination to its source's BaseUrl.
+                    ["upstream"] = new() { Address = "http://127.0.0.1:9/" },
                 },
-                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = source.Settings.Timeout },
+                // One cluster serves every source: the longest source timeout bounds a silent upstream.
+                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = timeout },
                 HttpClient = new HttpClientConfig { DangerousAcceptAnyServerCertificate = false },
-            });
-        }
-
-        return new SourceProxyConfig(routes, clusters);
-    }
+            },
+        ]);
 
     internal sealed class SourceProxyConfig(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig
     {

@@ -20,45 +20,70 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyMatcher keys,
+    Tenancy.TenantKeyDirectory tenantKeys,
     FailedKeyThrottle throttle)
     : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
 {
     private TimeSpan? _throttledFor;
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var result = Authenticate();
+        if (result.Failure is not KeyNotConfigured notConfigured)
+        {
+            return result;
+        }
+
+        // Not a configured key: perhaps a tenant key (looked up by its digest, cached briefly).
+        if (await tenantKeys.FindAsync(notConfigured.Presented, Context.RequestAborted).ConfigureAwait(false) is { } tenantKey)
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(ForTenantKey(tenantKey, Scheme.Name), Scheme.Name));
+        }
+
+        throttle.RecordFailure(Context.Connection.RemoteIpAddress);
+        return AuthenticateResult.Fail($"The API key in the {Options.HeaderName} header is not valid.");
+    }
+
+    private AuthenticateResult Authenticate()
     {
         if (!keys.Enabled)
         {
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Anonymous(Scheme.Name), Scheme.Name)));
+            return AuthenticateResult.Success(new AuthenticationTicket(Anonymous(Scheme.Name), Scheme.Name));
         }
 
         var presented = Request.Headers[Options.HeaderName];
         if (presented.Count == 0)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         var address = Context.Connection.RemoteIpAddress;
         if (!throttle.MayTry(address, out var retryAfter))
         {
             _throttledFor = retryAfter;
-            return Task.FromResult(AuthenticateResult.Fail("Too many invalid API keys from this address."));
+            return AuthenticateResult.Fail("Too many invalid API keys from this address.");
         }
 
         if (presented.Count > 1)
         {
             throttle.RecordFailure(address);
-            return Task.FromResult(AuthenticateResult.Fail($"Send exactly one {Options.HeaderName} header."));
+            return AuthenticateResult.Fail($"Send exactly one {Options.HeaderName} header.");
         }
 
-        var key = presented[0] is { Length: > 0 } value && value.Length <= Options.MaxKeyLength ? keys.Match(value) : null;
+        var value = presented[0];
+        var key = value is { Length: > 0 } && value.Length <= Options.MaxKeyLength ? keys.Match(value) : null;
         if (key is null)
         {
+            if (value is { Length: > 0 } && value.Length <= Options.MaxKeyLength)
+            {
+                return AuthenticateResult.Fail(new KeyNotConfigured(value));
+            }
+
             throttle.RecordFailure(address);
-            return Task.FromResult(AuthenticateResult.Fail($"The API key in the {Options.HeaderName} header is not valid."));
+            return AuthenticateResult.Fail($"The API key in the {Options.HeaderName} header is not valid.");
         }
 
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(ForKey(key, Scheme.Name), Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(ForKey(key, Scheme.Name), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -85,7 +110,13 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         var roles = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>()
-            .Select(a => a.Policy ?? a.Roles).OfType<string>().Distinct(StringComparer.Ordinal).ToArray() ?? [];
+            .SelectMany(a => a.Policy switch
+            {
+                GatewayPolicies.Operate or GatewayPolicies.Connect => new[] { GatewayRoles.Admin, GatewayRoles.App },
+                { } policy => [policy],
+                null => a.Roles is { } roles ? [roles] : [],
+            })
+            .Distinct(StringComparer.Ordinal).ToArray() ?? [];
         var needed = roles.Length == 0 ? "another role" : "the role " + string.Join(" or ", roles.Select(r => $"'{r}'"));
         return Problems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
                 keys.Enabled
@@ -99,6 +130,16 @@ internal sealed class ApiKeyAuthenticationHandler(
         [new Claim(GatewayClaims.Role, GatewayRoles.Reader), new Claim(GatewayClaims.Source, GatewayClaims.AllSources)],
         scheme, GatewayClaims.KeyName, GatewayClaims.Role));
 
+    /// <summary>A tenant's key: reads everything of its tenant (and nothing else: the tenant is the scope).</summary>
+    internal static ClaimsPrincipal ForTenantKey(Tenancy.TenantKey key, string scheme) => new(new ClaimsIdentity(
+        [
+            new Claim(GatewayClaims.KeyName, $"tenant:{key.Tenant}:{key.Id}"),
+            new Claim(GatewayClaims.Role, GatewayRoles.Reader),
+            new Claim(GatewayClaims.Source, GatewayClaims.AllSources),
+            new Claim(GatewayClaims.Tenant, key.Tenant),
+        ],
+        scheme, GatewayClaims.KeyName, GatewayClaims.Role));
+
     internal static ClaimsPrincipal ForKey(ApiKeySettings key, string scheme)
     {
         var claims = new List<Claim>(key.Sources.Count + 2)
@@ -109,4 +150,13 @@ internal sealed class ApiKeyAuthenticationHandler(
         claims.AddRange(key.Sources.Select(s => new Claim(GatewayClaims.Source, s)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, GatewayClaims.KeyName, GatewayClaims.Role));
     }
+}
+
+/// <summary>
+/// A well-formed key that is none of the configured ones (its value is for the tenant key lookup only and
+/// is never part of a message).
+/// </summary>
+internal sealed class KeyNotConfigured(string presented) : Exception("The API key is not a configured key.")
+{
+    public string Presented { get; } = presented;
 }

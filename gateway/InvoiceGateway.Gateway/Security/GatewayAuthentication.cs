@@ -21,6 +21,9 @@ internal static partial class GatewayAuthentication
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
             .AddPolicy(GatewayPolicies.Admin, policy => policy.RequireRole(GatewayRoles.Admin))
             .AddPolicy(GatewayPolicies.App, policy => policy.RequireRole(GatewayRoles.App))
+            .AddPolicy(GatewayPolicies.Operate, policy => policy.RequireRole(GatewayRoles.Admin, GatewayRoles.App))
+            .AddPolicy(GatewayPolicies.Connect, policy => policy.RequireAssertion(context =>
+                context.User.IsInRole(GatewayRoles.Admin) || context.User.IsInRole(GatewayRoles.App) || context.User.TenantOfKey() is not null))
             .AddPolicy(GatewayPolicies.ReadSource, policy => policy.AddRequirements(SourceScopeRequirement.Instance));
         return services;
     }

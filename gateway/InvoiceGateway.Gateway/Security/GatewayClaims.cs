@@ -18,6 +18,9 @@ internal static class GatewayClaims
     public const string Source = "invoicegateway:source";
 
     public const string AllSources = "*";
+
+    /// <summary>The tenant a tenant key belongs to (SPEC section 7); absent on configured keys.</summary>
+    public const string Tenant = "invoicegateway:tenant";
 }
 
 /// <summary>The roles an API key can have (<c>Gateway:ApiKeys[].Role</c>).</summary>
@@ -44,6 +47,12 @@ internal static class GatewayPolicies
     /// <summary>An application key.</summary>
     public const string App = "app";
 
+    /// <summary>Refresh and the raw passthrough: an admin key, or an app key for its tenants' sources.</summary>
+    public const string Operate = "operate";
+
+    /// <summary>Managing a tenant's connections: an admin or app key, or the tenant's own key.</summary>
+    public const string Connect = "connect";
+
     /// <summary>Resource-based: the caller may read the source whose name is the resource.</summary>
     public const string ReadSource = "read-source";
 }
@@ -54,6 +63,9 @@ internal static class GatewayPrincipal
     public static string? KeyName(this ClaimsPrincipal user) => user.FindFirst(GatewayClaims.KeyName)?.Value;
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(GatewayRoles.Admin);
+
+    /// <summary>The tenant of a tenant key; <c>null</c> for a configured key.</summary>
+    public static string? TenantOfKey(this ClaimsPrincipal user) => user.FindFirst(GatewayClaims.Tenant)?.Value;
 
     public static bool CanRead(this ClaimsPrincipal user, string source)
     {

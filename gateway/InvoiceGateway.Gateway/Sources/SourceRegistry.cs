@@ -1,5 +1,6 @@
 using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Configuration;
+using InvoiceGateway.Gateway.Connections;
 using InvoiceGateway.Upstream;
 
 namespace InvoiceGateway.Gateway.Sources;
@@ -44,14 +45,23 @@ internal sealed class SourceRegistry : IDisposable
             var plan = new SourcePlan(source, adapter, contentRoot);
             var descriptor = plan.Describe(TimeProvider.System);
             var adapterProblems = adapter.Validate(descriptor);
-            foreach (var problem in adapterProblems)
+
+            // A connectable definition may leave out what each connection supplies: the options the adapter
+            // requires and the credentials its auth type needs. Everything else is checked as for any source.
+            var neededOptions = source.Connectable ? ConnectionFields.MissingOptions(adapterProblems) : [];
+            var remaining = adapterProblems.Where(p => !neededOptions.Any(o => ConnectionFields.IsMissingOption(p, o))).ToList();
+            foreach (var problem in remaining)
             {
                 problems.Add($"{path}: {problem}");
             }
 
-            var adapterAuth = adapterProblems.Count == 0 ? adapter.DescribeAuth(descriptor) : null;
-            problems.AddRange(UpstreamOptionsValidator.Validate(source.Name, source.Auth, source.Resilience, adapterAuth));
-            planned.Add(plan with { AdapterAuth = adapterAuth });
+            var adapterAuth = remaining.Count == 0 ? adapter.DescribeAuth(descriptor) : null;
+            var neededCredentials = source.Connectable
+                ? UpstreamOptionsValidator.RequiredCredentials(source.Auth, adapterAuth).Where(f => ConnectionFields.Credential(source.Auth, f) is null).ToArray()
+                : [];
+            problems.AddRange(UpstreamOptionsValidator.Validate(
+                source.Name, ConnectionFields.WithCredentials(source.Auth, neededCredentials.ToDictionary(f => f, _ => "placeholder")), source.Resilience, adapterAuth));
+            planned.Add(plan with { AdapterAuth = adapterAuth, NeededOptions = neededOptions, NeededCredentials = neededCredentials });
         }
 
         return planned;
@@ -59,7 +69,7 @@ internal sealed class SourceRegistry : IDisposable
 
     /// <summary>Builds the runtime of validated sources.</summary>
     public static SourceRegistry Create(IReadOnlyList<SourcePlan> plans, UpstreamClientFactory clients, TimeProvider time) =>
-        new(plans.Select(p =>
+        new(plans.Where(p => !p.Settings.Connectable).Select(p =>
         {
             var descriptor = p.Describe(time);
             var client = clients.Create(new UpstreamSource
@@ -86,6 +96,12 @@ internal sealed class SourceRegistry : IDisposable
 internal sealed record SourcePlan(SourceSettings Settings, IInvoiceAdapter Adapter, string ContentRoot)
 {
     public AuthDefaults? AdapterAuth { get; init; }
+
+    /// <summary>Of a connectable definition: the adapter options each connection must give (e.g. <c>ConsentId</c>).</summary>
+    public IReadOnlyList<string> NeededOptions { get; init; } = [];
+
+    /// <summary>Of a connectable definition: the credential fields each connection must give (e.g. <c>Token</c>).</summary>
+    public IReadOnlyList<string> NeededCredentials { get; init; } = [];
 
     public SourceDescriptor Describe(TimeProvider time) => new()
     {

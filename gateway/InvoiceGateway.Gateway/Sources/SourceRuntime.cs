@@ -4,8 +4,13 @@ using InvoiceGateway.Upstream;
 
 namespace InvoiceGateway.Gateway.Sources;
 
-/// <summary>One configured source at run time: its settings, adapter, upstream client and reader.</summary>
-internal sealed class SourceRuntime(SourceSettings settings, IInvoiceAdapter adapter, SourceDescriptor descriptor, UpstreamClient client)
+/// <summary>
+/// One source at run time (a configured source, or a tenant's connection): its settings, adapter,
+/// upstream client and reader. A connection's cache entries are keyed by its id, never by its name,
+/// which other tenants may use too.
+/// </summary>
+internal sealed class SourceRuntime(
+    SourceSettings settings, IInvoiceAdapter adapter, SourceDescriptor descriptor, UpstreamClient client, string? connectionId = null)
     : IDisposable
 {
     public string Name => Settings.Name;
@@ -23,7 +28,10 @@ internal sealed class SourceRuntime(SourceSettings settings, IInvoiceAdapter ada
     public InvoiceDirection Direction { get; } = descriptor.Direction ?? adapter.DefaultDirectionFor(descriptor);
 
     /// <summary>Cache key prefix of everything cached for this source.</summary>
-    public string CachePrefix { get; } = $"src:{settings.Name}:";
+    public string CachePrefix { get; } = connectionId is null ? $"src:{settings.Name}:" : $"con:{connectionId}:";
+
+    /// <summary>The connection's id; <c>null</c> for a configured source.</summary>
+    public string? ConnectionId { get; } = connectionId;
 
     public string ListCacheKey => CachePrefix + "list";
 

@@ -36,6 +36,28 @@ public static class UpstreamOptionsValidator
         return problems;
     }
 
+    /// <summary>
+    /// The credential fields (names of <see cref="UpstreamAuthOptions"/> properties, e.g. <c>ClientId</c>)
+    /// that the effective auth type needs: what a connection of a connectable source must supply when the
+    /// definition leaves them out.
+    /// </summary>
+    /// <param name="auth">The configured <c>Auth</c> settings.</param>
+    /// <param name="adapterAuth">What the source's adapter says about auth, or <c>null</c>.</param>
+    /// <returns>The field names, in the order the auth type documents them.</returns>
+    public static IReadOnlyList<string> RequiredCredentials(UpstreamAuthOptions auth, AuthDefaults? adapterAuth)
+    {
+        ArgumentNullException.ThrowIfNull(auth);
+        return AuthTypes.Resolve(auth, adapterAuth) switch
+        {
+            AuthTypes.Basic => [nameof(auth.Username), nameof(auth.Password)],
+            AuthTypes.Bearer or AuthTypes.ApiKey => [nameof(auth.Token)],
+            AuthTypes.GoScore => TokenPlaceholders.Used(TokenExchange.GoScore),
+            AuthTypes.OAuth2 => [nameof(auth.ClientId), nameof(auth.ClientSecret)],
+            AuthTypes.Token when adapterAuth?.TokenExchange is { } exchange => TokenPlaceholders.Used(exchange),
+            _ => [],
+        };
+    }
+
     private static void ValidateAuth(string prefix, string sourceName, UpstreamAuthOptions auth, AuthDefaults? adapter, List<string> problems)
     {
         var type = AuthTypes.Resolve(auth, adapter);

@@ -43,10 +43,13 @@ internal sealed class GoScoreApi : UpstreamApi
 
     private readonly EntryList invoices;
     private readonly TokenStore tokens;
+    private readonly SandboxOptions options;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, EntryList> consents = new();
 
     public GoScoreApi(SandboxOptions options, TimeProvider time)
         : base(0)
     {
+        this.options = options;
         invoices = Generate(options);
         tokens = new TokenStore(time, TimeSpan.FromMinutes(60));
     }
@@ -64,33 +67,56 @@ internal sealed class GoScoreApi : UpstreamApi
         for (var i = 0; i < options.InvoicesPerSource; i++)
         {
             id += random.Next(1, 60);
-            var (creditor, orgNumber) = random.Pick(Creditors);
-            var creditNote = random.Chance(8);
-            var amount = random.Money(49, 25_000);
-            var due = random.Day(options.Today, -120, 120);
-            var paid = random.Chance(40);
-            var writer = list.Begin();
-            writer.WriteStartObject();
-            writer.WriteString("id", id.Format());
-            writer.WriteString("creditor_name", creditor);
-            writer.WriteNumber("creditor_org_number", orgNumber);
-            writer.WriteString("efaktura_ref", random.Digits(9));
-            writer.WriteString("type", creditNote ? "CREDIT_NOTE" : "INVOICE");
-            writer.WriteString("status", random.Pick(Statuses));
-            writer.WriteString("account", random.Digits(11));
-            writer.WriteString("kid", random.Digits(random.Pick(KidLengths)));
-            writer.WriteNumber("org_number", orgNumber);
-            writer.WriteNumber("amount", amount);
-            writer.WriteNumberOrNull("min_amount", !creditNote && random.Chance(35) ? DataRandom.Round2(amount * 0.1m) : null);
-            writer.WriteNumberOrNull("credit_note_amount", creditNote ? amount : null);
-            writer.WriteDate("due_date", due);
-            writer.WriteBoolean("overdue", due < options.Today);
-            writer.WriteBoolean("paid", paid);
-            writer.WriteEndObject();
-            list.End();
+            WriteInvoice(list, random, id, options.Today);
         }
 
         return list.Build();
+    }
+
+    /// <summary>
+    /// The invoices of another user's consent: consent ids <c>c1</c>, <c>c2</c>, ... each have
+    /// <see cref="SandboxOptions.InvoicesPerConsent"/> invoices of their own (ids that no other consent
+    /// has), so that tests can connect many tenants, each with its own consent, and tell their invoices apart.
+    /// </summary>
+    public static EntryList GenerateConsent(SandboxOptions options, int consent)
+    {
+        var random = new DataRandom(unchecked(options.Seed + 1000 + consent));
+        var list = new EntryList.Builder(options.InvoicesPerConsent, 400);
+        var id = 1_000_000_000_000L + (consent * 1_000L);
+        for (var i = 0; i < options.InvoicesPerConsent; i++)
+        {
+            WriteInvoice(list, random, id + i, options.Today);
+        }
+
+        return list.Build();
+    }
+
+    private static void WriteInvoice(EntryList.Builder list, DataRandom random, long id, DateOnly today)
+    {
+        var (creditor, orgNumber) = random.Pick(Creditors);
+        var creditNote = random.Chance(8);
+        var amount = random.Money(49, 25_000);
+        var due = random.Day(today, -120, 120);
+        var paid = random.Chance(40);
+        var writer = list.Begin();
+        writer.WriteStartObject();
+        writer.WriteString("id", id.Format());
+        writer.WriteString("creditor_name", creditor);
+        writer.WriteNumber("creditor_org_number", orgNumber);
+        writer.WriteString("efaktura_ref", random.Digits(9));
+        writer.WriteString("type", creditNote ? "CREDIT_NOTE" : "INVOICE");
+        writer.WriteString("status", random.Pick(Statuses));
+        writer.WriteString("account", random.Digits(11));
+        writer.WriteString("kid", random.Digits(random.Pick(KidLengths)));
+        writer.WriteNumber("org_number", orgNumber);
+        writer.WriteNumber("amount", amount);
+        writer.WriteNumberOrNull("min_amount", !creditNote && random.Chance(35) ? DataRandom.Round2(amount * 0.1m) : null);
+        writer.WriteNumberOrNull("credit_note_amount", creditNote ? amount : null);
+        writer.WriteDate("due_date", due);
+        writer.WriteBoolean("overdue", due < today);
+        writer.WriteBoolean("paid", paid);
+        writer.WriteEndObject();
+        list.End();
     }
 
     public override bool IsAuthorized(HttpRequest request) =>
@@ -137,10 +163,21 @@ internal sealed class GoScoreApi : UpstreamApi
         return $"{Base64Url.EncodeToString(JwtHeader)}.{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(Convert.FromHexString(random))}";
     }
 
+    /// <summary>The number of a consent id <c>c1</c> .. <c>c999999</c>; <c>null</c> for any other id.</summary>
+    private static int? ConsentNumber(string? consent) =>
+        consent is { Length: >= 2 and <= 7 } && consent[0] == 'c' && consent[1] != '0'
+        && int.TryParse(consent.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
+
     private Reply List(HttpContext context, bool breakOne)
     {
         var request = context.Request;
-        if (!string.Equals((string?)request.RouteValues["consentId"], SandboxCredentials.GoScoreConsentId, StringComparison.Ordinal))
+        var consent = (string?)request.RouteValues["consentId"];
+        var invoices = string.Equals(consent, SandboxCredentials.GoScoreConsentId, StringComparison.Ordinal) ? this.invoices
+            : ConsentNumber(consent) is { } number ? consents.GetOrAdd(number, n => GenerateConsent(options, n))
+            : null;
+        if (invoices is null)
         {
             return Reply.Json(StatusCodes.Status404NotFound, """{"status":"error","message":"Consent not found."}""");
         }

@@ -139,7 +139,7 @@ public sealed class ApiKeyScopingTests(KeyedGatewayFixture fixture) : IClassFixt
         var problem = await response.ReadProblemAsync();
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("This endpoint needs an API key with the role 'admin'.", problem.Str("detail"));
+        Assert.Equal("This endpoint needs an API key with the role 'admin' or 'app'.", problem.Str("detail"));
     }
 
     private async Task<JsonObject> GetObjectWithKeyAsync(string url, string key)

@@ -32,7 +32,7 @@ public sealed class EveryEndpointTests(KeyedGatewayFixture fixture) : IClassFixt
         var before = fixture.Sandbox.Requests.Snapshot();
         var endpoints = EndpointInventory.Enumerate(fixture.Gateway.Services, Values).Where(e => !e.AllowsAnonymous).ToArray();
         Assert.Contains(endpoints, e => e.Route == "/v1/invoices/{id}");
-        Assert.Contains(endpoints, e => e.Route.StartsWith("/v1/sources/goscore/raw/", StringComparison.Ordinal));
+        Assert.Contains(endpoints, e => e.Route == "/v1/sources/{name}/raw/{**path}");
 
         var answers = new List<string>();
         foreach (var endpoint in endpoints)

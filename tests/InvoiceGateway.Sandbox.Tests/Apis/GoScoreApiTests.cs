@@ -113,6 +113,40 @@ public class GoScoreApiTests(SandboxFixture fixture) : IClassFixture<SandboxFixt
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("c0")]
+    [InlineData("c01")]
+    [InlineData("c")]
+    [InlineData("c12345678")]
+    [InlineData("d7")]
+    public async Task List_WhenConsentIsNotOneOrCNumber_Returns404(string consent)
+    {
+        using var response = await Client.GetAsync("goscore", "invoices/" + consent);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_OfFurtherConsents_GivesEachItsOwnInvoices()
+    {
+        var seven = await IdsAsync("c7");
+        var eight = await IdsAsync("c8");
+
+        Assert.Equal(5, seven.Count);
+        Assert.Equal(5, eight.Count);
+        Assert.Empty(seven.Intersect(eight));
+        Assert.Equal(seven, await IdsAsync("c7")); // deterministic
+
+        async Task<List<string>> IdsAsync(string consent)
+        {
+            using var response = await Client.GetAsync("goscore", $"invoices/{consent}?page=1&per_page=100");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Ct)).Replace(",]", "]", StringComparison.Ordinal);
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.GetProperty("invoices").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
+        }
+    }
+
     [Fact]
     public async Task List_WhenConsentUnknown_Returns404()
     {

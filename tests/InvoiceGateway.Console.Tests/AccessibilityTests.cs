@@ -5,7 +5,7 @@ namespace InvoiceGateway.Console.Tests;
 
 /// <summary>
 /// Each page usable by keyboard and screen reader: every control has a label, headings go down one level at a
-/// time, Tab reaches every control, and on a phone-sized screen nothing runs off the side of the page.
+/// time, text has AA contrast, Tab reaches every control, and on a phone-sized screen nothing runs off the side of the page.
 /// </summary>
 public sealed class AccessibilityTests(ConsoleFixture fixture)
 {
@@ -80,6 +80,32 @@ public sealed class AccessibilityTests(ConsoleFixture fixture)
         {
             Assert.True(headings[i] <= headings[i - 1] + 1, $"heading {i} jumps from h{headings[i - 1]} to h{headings[i]}");
         }
+
+        // WCAG AA: 4.5:1 for text, 3:1 for large text, against the nearest background actually painted.
+        var lowContrast = await page.EvaluateAsync<string[]>("""
+            () => {
+              const parse = c => { const p = (c.match(/rgba?\(([^)]+)\)/)?.[1] ?? '').split(/[ ,\/]+/).filter(Boolean).map(Number); return p.length < 3 ? null : { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+              const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+              const luminance = c => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+              const background = e => { for (let n = e; n; n = n.parentElement) { const c = parse(getComputedStyle(n).backgroundColor); if (c && c.a > 0) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+              const failures = [];
+              const seen = new Set();
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              while (walker.nextNode()) {
+                const e = walker.currentNode.parentElement;
+                if (!e || seen.has(e) || !walker.currentNode.textContent.trim() || !e.checkVisibility() || e.closest(':disabled, .sr-only')) continue;
+                seen.add(e);
+                const style = getComputedStyle(e);
+                const a = luminance(parse(style.color)), b = luminance(background(e));
+                const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                const size = parseFloat(style.fontSize);
+                const needed = size >= 24 || (Number(style.fontWeight) >= 700 && size >= 18.66) ? 3 : 4.5;
+                if (ratio < needed) failures.push(`${e.tagName}.${e.className} "${walker.currentNode.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+              }
+              return failures;
+            }
+            """);
+        Assert.Empty(lowContrast);
 
         // Every visible control gets a number; Tab from the top of the page must land on each of them.
         var focusable = await page.EvaluateAsync<int>("""

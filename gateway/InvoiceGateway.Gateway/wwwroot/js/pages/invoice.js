@@ -35,8 +35,6 @@ const times = new Set(['paidAt', 'createdAt', 'updatedAt', 'changedAt']);
 
 export async function render(view, context) {
   const back = el('p', {}, el('a', { href: '#/invoices' }, 'Back to the invoices'));
-  // Asked beside the invoice; a reminder (422) or a failure shows as the section's message, not as the page's error.
-  const check = checkInvoice(context.id).then((result) => result.body, (error) => error);
   let answer;
   try {
     answer = await getInvoice(context.id, { raw: true });
@@ -58,7 +56,10 @@ export async function render(view, context) {
       ...summary.map(([name, label]) => [label, times.has(name) ? dateTime(invoice[name]) : wordsFor(name, invoice[name])]),
       ['Overdue', invoice.overdue ? `yes, ${invoice.daysOverdue} days` : 'no'],
     ])),
-    section('E-invoice (EN 16931)', einvoice(invoice, await check)),
+    section('E-invoice (EN 16931)', invoice.kind === 'reminder'
+      // Not asked at all: the API answers 422 for a reminder, and a refused request is an error in the browser's console.
+      ? el('p', { id: 'en16931-verdict' }, 'A reminder is a notice about another invoice: it has no UBL form and no EN 16931 check.')
+      : einvoice(invoice, await checkInvoice(invoice.id).then((result) => result.body, (error) => error))),
     section('Totals', facts(Object.entries(invoice.totals ?? {}).map(([name, value]) => [totalLabels[name] ?? label(name), amount(value, invoice.currency)]))),
     groups.map(([name, title]) => section(title, invoice[name] ? nested(invoice[name]) : el('p', {}, 'Not given by the source.'))),
     section('Lines', rowsOf(invoice.lines, lineColumns, 'Lines of this invoice', 'No lines: the source gives none for this invoice.', 'lines')),

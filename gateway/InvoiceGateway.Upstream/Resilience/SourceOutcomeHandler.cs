@@ -10,16 +10,10 @@ namespace InvoiceGateway.Upstream;
 /// own cancellation propagates as <see cref="OperationCanceledException"/>. Unsuccessful answers that
 /// survive the retries are returned as responses: the adapter decides what a 404 or a 500 means.
 /// </summary>
-internal sealed class SourceOutcomeHandler : DelegatingHandler
+internal sealed class SourceOutcomeHandler(SourceHealth health, TimeProvider time) : DelegatingHandler
 {
-    private readonly SourceHealth _health;
-    private readonly TimeProvider _time;
-
-    public SourceOutcomeHandler(SourceHealth health, TimeProvider time)
-    {
-        _health = health;
-        _time = time;
-    }
+    private readonly SourceHealth _health = health;
+    private readonly TimeProvider _time = time;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using InvoiceGateway.Gateway.Tests.Security;
 using InvoiceGateway.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace InvoiceGateway.Gateway.Tests.Deployment;
@@ -119,6 +120,23 @@ public sealed class TelemetryTests
         Assert.Contains("invoicegateway_gateway_requests", text, StringComparison.Ordinal);
         Assert.Contains("invoicegateway_gateway_source_outcomes", text, StringComparison.Ordinal);
         Assert.Contains("invoicegateway_cache_misses", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Otlp_WhenConfigured_SwitchesTracingAndMetricsOn_AndNothingIsCollectedOtherwise()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 1 }, cancellationToken: ct);
+        await using (var off = await GatewayServer.StartAsync(SandboxConfig.For(sandbox)))
+        {
+            Assert.Null(off.Services.GetService<TracerProvider>());
+            Assert.Null(off.Services.GetService<MeterProvider>());
+        }
+
+        await using var on = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, ("Gateway:Telemetry:Otlp", "http://127.0.0.1:4317")));
+
+        Assert.NotNull(on.Services.GetService<TracerProvider>());
+        Assert.NotNull(on.Services.GetService<MeterProvider>());
     }
 
     [Fact]

@@ -122,16 +122,36 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Null(client.LastError);
     }
 
-    [Fact]
-    public async Task Post_WhenUpstreamAnswers503_IsNeverRetried()
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task UnsafeMethod_WhenUpstreamAnswers503_IsNeverRetried(string method)
     {
         _server.OnStatus("/api/invoices", 503);
         using var client = Client(_server);
 
-        using var response = await client.Http.PostAsync("invoices", new StringContent("{}"), Ct);
+        using var request = new HttpRequestMessage(new HttpMethod(method), "invoices") { Content = new StringContent("{}") };
+        using var response = await client.Http.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(1, _server.CountOf("/api/invoices"));
+    }
+
+    [Theory]
+    [InlineData("HEAD")]
+    [InlineData("OPTIONS")]
+    public async Task SafeMethod_WhenUpstreamAnswers503ThenRecovers_IsRetried(string method)
+    {
+        _server.On("/api/invoices", (context, call) => TestUpstream.Respond(context, call == 1 ? 503 : 200));
+        using var client = Client(_server);
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), "invoices");
+        using var response = await client.Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, _server.CountOf("/api/invoices"));
     }
 
     [Fact]

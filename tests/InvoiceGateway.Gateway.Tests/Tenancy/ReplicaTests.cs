@@ -70,6 +70,33 @@ public sealed class ReplicaTests(PostgresFixture postgres)
         await Eventually(async () => (await onOther.GetAsync("v1/sources", Ct)).StatusCode == HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task DatabaseGoneWhileRunning_KnownConnectionsAreStillServed_AndWritesAnswer503()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 10 }, cancellationToken: Ct);
+        var server = await PostgresServer.StartAsync(Ct); // a cluster of this test's own: it is stopped below
+        try
+        {
+            await using var gateway = await GatewayServer.StartAsync(TenantSetup.For(sandbox, ("Gateway:Database", await server.CreateDatabaseAsync(Ct))));
+            using var app = TenantSetup.Client(gateway, TenantSetup.AppKey, "outage-a");
+            await TenantSetup.ConnectGoScoreAsync(app, "books", "c51");
+            Assert.Equal(5, (await app.GetAllAsync("limit=500")).Invoices.Count);
+
+            await server.DisposeAsync();
+
+            Assert.Equal(5, (await app.GetAllAsync("limit=500")).Invoices.Count);
+            using var write = await app.PostAsJsonAsync("v1/connections", new { name = "more", source = "goscore-app", options = new { ConsentId = "c52" } }, Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+            Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
+            using var unknownTenant = TenantSetup.Client(gateway, TenantSetup.AppKey, "outage-never-read");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await unknownTenant.GetAsync("v1/invoices", Ct)).StatusCode);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
     /// <summary>Polls with a generous bound: cross-replica notifications take milliseconds, never a fixed time.</summary>
     private static async Task Eventually(Func<Task<bool>> condition)
     {

@@ -14,12 +14,14 @@ public static class InvoiceRules
         return DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
     }
 
-    /// <summary>An unpaid invoice is overdue when its due date is before today, else open.</summary>
-    /// <param name="dueDate">The due date, if known.</param>
-    /// <param name="time">The clock.</param>
-    /// <returns><see cref="InvoiceStatus.Overdue"/> or <see cref="InvoiceStatus.Open"/>.</returns>
-    public static InvoiceStatus OpenOrOverdue(DateOnly? dueDate, TimeProvider time) =>
-        dueDate is { } due && due < Today(time) ? InvoiceStatus.Overdue : InvoiceStatus.Open;
+    /// <summary>
+    /// Canonical properties no adapter fills: <c>overdue</c>/<c>daysOverdue</c> are computed when an invoice is
+    /// served (they change with the date), <c>changedAt</c> when the gateway sees new content.
+    /// </summary>
+    /// <param name="propertyName">A property name of the canonical model.</param>
+    /// <returns>Whether the gateway computes it.</returns>
+    public static bool IsGatewayComputed(string propertyName) =>
+        propertyName is nameof(Invoice.Overdue) or nameof(Invoice.DaysOverdue) or nameof(Invoice.ChangedAt);
 
     /// <summary>The currency: the payload's, else the source's setting, else the adapter's default, upper-cased.</summary>
     /// <param name="payload">The payload's currency, if any.</param>

@@ -99,9 +99,7 @@ internal sealed class SampleCsvSource(
         var status = rawStatus?.ToUpperInvariant() switch
         {
             "DRAFT" => InvoiceStatus.Draft,
-            "OPEN" => dueDate is { } due && due < DateOnly.FromDateTime(source.Time.GetUtcNow().UtcDateTime)
-                ? InvoiceStatus.Overdue
-                : InvoiceStatus.Open,
+            "OPEN" => InvoiceStatus.Open,
             "PAID" => InvoiceStatus.Paid,
             "CANCELLED" => InvoiceStatus.Cancelled,
             _ => Unknown(rawStatus, warnings),
@@ -120,7 +118,7 @@ internal sealed class SampleCsvSource(
             Totals = new InvoiceTotals(Gross: gross, Due: status switch
             {
                 InvoiceStatus.Paid => 0m,
-                InvoiceStatus.Open or InvoiceStatus.Overdue => gross,
+                InvoiceStatus.Open => gross,
                 _ => null,
             }),
             Warnings = warnings,

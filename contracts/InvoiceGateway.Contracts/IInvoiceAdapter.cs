@@ -10,8 +10,12 @@ public interface IInvoiceAdapter
     /// <summary>The name configuration refers to, e.g. <c>goscore</c>. Case-insensitive.</summary>
     string Name { get; }
 
-    /// <summary>The currency used when neither the payload nor the source's settings name one.</summary>
-    string DefaultCurrency { get; }
+    /// <summary>
+    /// The currency used when neither the payload nor the source's settings name one, for an API that is
+    /// single-currency by its documentation; <c>null</c> when there is none (the invoice's currency is then
+    /// unknown and warned about, never invented).
+    /// </summary>
+    string? DefaultCurrency { get; }
 
     /// <summary>The direction used when the source's settings name none.</summary>
     InvoiceDirection DefaultDirection { get; }
@@ -86,8 +90,37 @@ public sealed record SourceListing(IReadOnlyList<Invoice> Invoices, IReadOnlyLis
     {
     }
 
-    /// <summary>The number of upstream entries that were left out because they could not be normalized.</summary>
-    public int Rejected => Notices.Count(n => n.Code == SourceNotice.InvoiceRejected);
+    /// <summary>The number of upstream entries that were left out: not normalizable, or a repeated id.</summary>
+    public int Rejected => Notices.Count(n => SourceNotice.IsRejection(n.Code));
+
+    /// <summary>
+    /// This listing with each source id kept once (the first occurrence); every repeat is left out and
+    /// reported with a <see cref="SourceNotice.DuplicateId"/> notice, so it counts in <see cref="Rejected"/>.
+    /// </summary>
+    /// <returns>The listing itself when no id repeats.</returns>
+    public SourceListing WithoutDuplicates()
+    {
+        var seen = new HashSet<string>(Invoices.Count, StringComparer.Ordinal);
+        List<Invoice>? kept = null;
+        List<SourceNotice>? notices = null;
+        for (var i = 0; i < Invoices.Count; i++)
+        {
+            var invoice = Invoices[i];
+            if (seen.Add(invoice.SourceId))
+            {
+                kept?.Add(invoice);
+                continue;
+            }
+
+            kept ??= [.. Invoices.Take(i)];
+            notices ??= [.. Notices];
+            notices.Add(new SourceNotice(
+                SourceNotice.DuplicateId,
+                $"Invoice id '{invoice.SourceId}' was sent more than once; the first one is served."));
+        }
+
+        return kept is null ? this : new SourceListing(kept, notices!);
+    }
 }
 
 /// <summary>Something an adapter noticed about a source while reading it.</summary>
@@ -98,6 +131,14 @@ public sealed record SourceNotice(string Code, string Message)
     /// <summary>An upstream entry could not be normalized and was left out.</summary>
     public const string InvoiceRejected = "invoice_rejected";
 
+    /// <summary>An upstream entry repeated an id already read from the same source and was left out.</summary>
+    public const string DuplicateId = "duplicate_id";
+
     /// <summary>The upstream says its data is still being collected; what there is was served.</summary>
     public const string Incomplete = "upstream_incomplete";
+
+    /// <summary>Whether a notice with this code means an upstream entry was left out (counted as rejected).</summary>
+    /// <param name="code">The notice code.</param>
+    /// <returns><c>true</c> for <see cref="InvoiceRejected"/> and <see cref="DuplicateId"/>.</returns>
+    public static bool IsRejection(string code) => code is InvoiceRejected or DuplicateId;
 }

@@ -21,14 +21,23 @@ public sealed record Invoice
     /// <summary>Invoice number [BT-1].</summary>
     public string? Number { get; init; }
 
-    /// <summary>Invoice or credit note [BT-3: 380 / 381].</summary>
+    /// <summary>Invoice, credit note [BT-3: 380 / 381] or reminder (a notice about another invoice, not a new debt).</summary>
     public InvoiceKind Kind { get; init; } = InvoiceKind.Invoice;
 
     /// <summary>Payable: the gateway's owner pays it. Receivable: the owner is paid.</summary>
     public InvoiceDirection Direction { get; init; }
 
-    /// <summary>The normalized status.</summary>
+    /// <summary>The document's payment state, as the source tells it (never "overdue": see <see cref="Overdue"/>).</summary>
     public InvoiceStatus Status { get; init; } = InvoiceStatus.Unknown;
+
+    /// <summary>
+    /// Past its due date and not settled; computed when served (it changes with the date, not with the data),
+    /// see <see cref="DaysOverdueOn(DateOnly)"/>. Adapters leave it <c>false</c>.
+    /// </summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>Whole days past <see cref="DueDate"/> when <see cref="Overdue"/>, else <c>null</c>; computed when served.</summary>
+    public int? DaysOverdue { get; init; }
 
     /// <summary>The upstream's own status or type value, untouched.</summary>
     public string? SourceStatus { get; init; }
@@ -42,7 +51,10 @@ public sealed record Invoice
     /// <summary>Actual delivery date [BT-72].</summary>
     public DateOnly? DeliveryDate { get; init; }
 
-    /// <summary>When the invoice was paid, in UTC.</summary>
+    /// <summary>The day the invoice was paid, when the source tells (a date without a time).</summary>
+    public DateOnly? PaidOn { get; init; }
+
+    /// <summary>When the invoice was paid, in UTC; only when the source gives a time (a date alone goes to <see cref="PaidOn"/>).</summary>
     public DateTimeOffset? PaidAt { get; init; }
 
     /// <summary>When the upstream created the record, in UTC.</summary>
@@ -51,8 +63,17 @@ public sealed record Invoice
     /// <summary>When the upstream last changed the record, in UTC.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
 
-    /// <summary>ISO 4217 currency code [BT-5].</summary>
-    public required string Currency { get; init; }
+    /// <summary>When the gateway first saw this content of the invoice, in UTC; <c>null</c> until the gateway tracks changes.</summary>
+    public DateTimeOffset? ChangedAt { get; init; }
+
+    /// <summary>Payment terms [BT-20].</summary>
+    public string? PaymentTerms { get; init; }
+
+    /// <summary>
+    /// ISO 4217 currency code [BT-5]: the payload's, else the source's configured one, else the adapter's
+    /// documented default; <c>null</c> (with warning <see cref="WarningCodes.CurrencyMissing"/>) when none is known.
+    /// </summary>
+    public string? Currency { get; init; }
 
     /// <summary>Document totals [BG-22].</summary>
     public InvoiceTotals Totals { get; init; } = InvoiceTotals.Empty;
@@ -66,8 +87,14 @@ public sealed record Invoice
     /// <summary>The buyer [BG-7].</summary>
     public Party? Recipient { get; init; }
 
+    /// <summary>Where the goods or services were delivered [BG-15].</summary>
+    public PostalAddress? DeliveryAddress { get; init; }
+
     /// <summary>Payment instructions [BG-16].</summary>
     public PaymentInstructions? Payment { get; init; }
+
+    /// <summary>Accounting splits the source gives (cost centres, ledger accounts).</summary>
+    public IReadOnlyList<InvoiceAllocation> Allocations { get; init; } = [];
 
     /// <summary>References to orders, contracts and other documents.</summary>
     public InvoiceReferences References { get; init; } = InvoiceReferences.Empty;
@@ -90,9 +117,35 @@ public sealed record Invoice
 
     /// <summary>Builds the canonical id of an invoice.</summary>
     public static string MakeId(string source, string sourceId) => string.Concat(source, ":", sourceId);
+
+    /// <summary>
+    /// Whole days this invoice is overdue on <paramref name="today"/>, or <c>null</c> when it is not overdue:
+    /// only an <see cref="InvoiceKind.Invoice"/> that is <see cref="InvoiceStatus.Open"/> or
+    /// <see cref="InvoiceStatus.PartiallyPaid"/>, with something due (an unknown due counts as outstanding),
+    /// and whose due date is before <paramref name="today"/>. A credit note or a reminder is never overdue.
+    /// </summary>
+    /// <param name="today">The current day in the gateway's time zone.</param>
+    /// <returns>Days past the due date (at least 1), or <c>null</c>.</returns>
+    public int? DaysOverdueOn(DateOnly today) =>
+        Kind == InvoiceKind.Invoice
+        && Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid
+        && Totals.Due != 0m
+        && DueDate is { } due
+        && due < today
+            ? today.DayNumber - due.DayNumber
+            : null;
+
+    /// <summary>This invoice with <see cref="Overdue"/> and <see cref="DaysOverdue"/> as of <paramref name="today"/>.</summary>
+    /// <param name="today">The current day in the gateway's time zone.</param>
+    /// <returns>The invoice, the same instance when nothing changes.</returns>
+    public Invoice AsOf(DateOnly today)
+    {
+        var days = DaysOverdueOn(today);
+        return days == DaysOverdue && Overdue == days.HasValue ? this : this with { Overdue = days.HasValue, DaysOverdue = days };
+    }
 }
 
-/// <summary>Invoice [380] or credit note [381].</summary>
+/// <summary>Invoice [380], credit note [381] or reminder.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<InvoiceKind>))]
 public enum InvoiceKind
 {
@@ -103,6 +156,10 @@ public enum InvoiceKind
     /// <summary>Credit note, type code 381.</summary>
     [JsonStringEnumMemberName("creditNote")]
     CreditNote,
+
+    /// <summary>A payment reminder about another invoice: not a new debt, never counted as a payable of its own.</summary>
+    [JsonStringEnumMemberName("reminder")]
+    Reminder,
 }
 
 /// <summary>Which way the money flows, seen from the gateway's owner.</summary>
@@ -118,7 +175,7 @@ public enum InvoiceDirection
     Receivable,
 }
 
-/// <summary>The normalized life-cycle state of an invoice.</summary>
+/// <summary>The normalized payment state of an invoice. Being past the due date is not a state: see <see cref="Invoice.Overdue"/>.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<InvoiceStatus>))]
 public enum InvoiceStatus
 {
@@ -126,13 +183,9 @@ public enum InvoiceStatus
     [JsonStringEnumMemberName("draft")]
     Draft,
 
-    /// <summary>Issued, not paid, not past its due date.</summary>
+    /// <summary>Issued and not paid (whether or not past its due date).</summary>
     [JsonStringEnumMemberName("open")]
     Open,
-
-    /// <summary>Not paid and past its due date.</summary>
-    [JsonStringEnumMemberName("overdue")]
-    Overdue,
 
     /// <summary>Some but not all of it is paid.</summary>
     [JsonStringEnumMemberName("partiallyPaid")]
@@ -184,11 +237,17 @@ public sealed record Party
     /// <summary>Name [BT-27 / BT-44].</summary>
     public string? Name { get; init; }
 
-    /// <summary>Legal registration identifier [BT-30 / BT-47].</summary>
+    /// <summary>Legal registration identifier [BT-30 / BT-47], digits only for a Norwegian one (e.g. <c>918713867</c>).</summary>
     public string? OrganizationNumber { get; init; }
 
-    /// <summary>VAT identifier [BT-31 / BT-48].</summary>
+    /// <summary>ISO 6523 ICD scheme of <see cref="OrganizationNumber"/> when known, e.g. <c>0192</c> (Norway).</summary>
+    public string? OrganizationScheme { get; init; }
+
+    /// <summary>VAT identifier [BT-31 / BT-48], e.g. <c>NO918713867MVA</c>.</summary>
     public string? VatNumber { get; init; }
+
+    /// <summary>Electronic address [BT-34 / BT-49].</summary>
+    public ElectronicAddress? ElectronicAddress { get; init; }
 
     /// <summary>The party's customer number at the seller.</summary>
     public string? CustomerNumber { get; init; }
@@ -206,12 +265,17 @@ public sealed record Party
     public PostalAddress? Address { get; init; }
 }
 
+/// <summary>An electronic address [BT-34 / BT-49], e.g. a Peppol participant id.</summary>
+/// <param name="Scheme">Scheme identifier (e.g. <c>0192</c>, <c>EM</c> for e-mail).</param>
+/// <param name="Value">The address.</param>
+public sealed record ElectronicAddress(string? Scheme = null, string? Value = null);
+
 /// <summary>A postal address.</summary>
 /// <param name="Line1">Address line 1.</param>
 /// <param name="Line2">Address line 2.</param>
 /// <param name="PostalCode">Post code.</param>
 /// <param name="City">City.</param>
-/// <param name="Country">ISO 3166-1 alpha-2 code where known, else the upstream's value.</param>
+/// <param name="Country">ISO 3166-1 alpha-2 code; a value that cannot be converted is kept as given and warned about.</param>
 public sealed record PostalAddress(
     string? Line1 = null,
     string? Line2 = null,
@@ -219,7 +283,7 @@ public sealed record PostalAddress(
     string? City = null,
     string? Country = null);
 
-/// <summary>Payment instructions [BG-16].</summary>
+/// <summary>Payment instructions [BG-16]. <c>Iban</c> and <c>Bic</c> are always of the same account.</summary>
 /// <param name="AccountNumber">Domestic bank account number.</param>
 /// <param name="Iban">IBAN [BT-84].</param>
 /// <param name="Bic">BIC [BT-86].</param>
@@ -231,6 +295,19 @@ public sealed record PaymentInstructions(
     string? Bic = null,
     string? Reference = null,
     string? Link = null);
+
+/// <summary>An accounting split of the invoice the source gives.</summary>
+/// <param name="Amount">Amount of this split.</param>
+/// <param name="TaxRate">VAT rate in percent.</param>
+/// <param name="CostCenter">Cost centre.</param>
+/// <param name="LedgerAccount">General ledger account.</param>
+/// <param name="Description">What the split is for.</param>
+public sealed record InvoiceAllocation(
+    decimal? Amount = null,
+    decimal? TaxRate = null,
+    string? CostCenter = null,
+    string? LedgerAccount = null,
+    string? Description = null);
 
 /// <summary>References to other documents.</summary>
 /// <param name="Order">Sales order reference [BT-14].</param>
@@ -277,13 +354,13 @@ public sealed record InvoiceLine
     /// <summary>Item net price [BT-146].</summary>
     public decimal? UnitPrice { get; init; }
 
-    /// <summary>Discount in percent.</summary>
+    /// <summary>Discount in percent of quantity × unit price.</summary>
     public decimal? DiscountPercent { get; init; }
 
     /// <summary>VAT rate in percent [BT-152].</summary>
     public decimal? TaxRate { get; init; }
 
-    /// <summary>Line net amount [BT-131].</summary>
+    /// <summary>Line net amount [BT-131]: quantity × unit price less the discount.</summary>
     public decimal? Net { get; init; }
 
     /// <summary>Line tax amount.</summary>
@@ -306,6 +383,21 @@ public static class WarningCodes
 
     /// <summary>Gross differs from net + tax by more than 0.01.</summary>
     public const string TotalsMismatch = "totals_mismatch";
+
+    /// <summary>The lines' net amounts do not add up to the header's net (EN 16931 BR-CO-10), by more than 0.01.</summary>
+    public const string LinesMismatch = "lines_mismatch";
+
+    /// <summary>A line's net differs from quantity × unit price less its discount by more than 0.02.</summary>
+    public const string LineMismatch = "line_mismatch";
+
+    /// <summary>Some lines carry tax and some do not: the total tax is left unknown rather than a partial sum.</summary>
+    public const string TaxIncomplete = "tax_incomplete";
+
+    /// <summary>Neither the payload nor the source's configuration names a currency.</summary>
+    public const string CurrencyMissing = "currency_missing";
+
+    /// <summary>Lines are in another currency than the invoice.</summary>
+    public const string CurrencyMixed = "currency_mixed";
 
     /// <summary>The upstream status value is not one the adapter knows.</summary>
     public const string UnknownStatus = "unknown_status";

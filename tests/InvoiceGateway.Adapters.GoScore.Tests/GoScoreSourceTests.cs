@@ -168,7 +168,7 @@ public class GoScoreSourceTests
 
     [Theory]
     [InlineData("true", "true", InvoiceStatus.Paid)]
-    [InlineData("false", "true", InvoiceStatus.Overdue)]
+    [InlineData("false", "true", InvoiceStatus.Open)]
     [InlineData("false", "false", InvoiceStatus.Open)]
     [InlineData("null", "null", InvoiceStatus.Open)]
     public async Task List_WhenPaidAndOverdueFlagsAreGiven_MapsStatusAsSpecified(string paid, string overdue, InvoiceStatus expected)

@@ -21,11 +21,14 @@ public class CanonicalJsonTests
         var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
 
         Assert.Equal(
-            ["id", "source", "sourceId", "number", "kind", "direction", "status", "sourceStatus", "issueDate",
-             "dueDate", "deliveryDate", "paidAt", "createdAt", "updatedAt", "currency", "totals",
-             "earlyPaymentDiscount", "issuer", "recipient", "payment", "references", "period", "lines", "notes",
-             "warnings"],
+            ["id", "source", "sourceId", "number", "kind", "direction", "status", "overdue", "daysOverdue",
+             "sourceStatus", "issueDate", "dueDate", "deliveryDate", "paidOn", "paidAt", "createdAt", "updatedAt",
+             "changedAt", "paymentTerms", "currency", "totals", "earlyPaymentDiscount", "issuer", "recipient",
+             "deliveryAddress", "payment", "allocations", "references", "period", "lines", "notes", "warnings"],
             names);
+        Assert.False(doc.RootElement.GetProperty("overdue").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("daysOverdue").ValueKind);
+        Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("allocations").ValueKind);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("number").ValueKind);
         Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("lines").ValueKind);
         Assert.Equal(
@@ -68,6 +71,84 @@ public class CanonicalJsonTests
         var roundTripped = CanonicalJson.Deserialize(CanonicalJson.Serialize(withRaw));
         Assert.Equal(1, roundTripped.Raw!.Value.GetProperty("a").GetInt32());
         Assert.Equal(Minimal.Id, roundTripped.Id);
+    }
+
+    [Fact]
+    public void Serialize_WritesEveryPartyAndLineField_WithNulls()
+    {
+        var invoice = Minimal with
+        {
+            Recipient = new Party { Name = "x" },
+            Lines = [new InvoiceLine()],
+            Allocations = [new InvoiceAllocation()],
+        };
+
+        using var doc = JsonDocument.Parse(CanonicalJson.Serialize(invoice));
+        var root = doc.RootElement;
+
+        Assert.Equal(
+            ["name", "organizationNumber", "organizationScheme", "vatNumber", "electronicAddress", "customerNumber",
+             "email", "phone", "website", "address"],
+            root.GetProperty("recipient").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(
+            ["position", "code", "description", "quantity", "unit", "unitPrice", "discountPercent", "taxRate", "net",
+             "tax", "gross"],
+            root.GetProperty("lines")[0].EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(
+            ["amount", "taxRate", "costCenter", "ledgerAccount", "description"],
+            root.GetProperty("allocations")[0].EnumerateObject().Select(p => p.Name).ToArray());
+    }
+
+    [Theory]
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Open, "100", "2024-06-14", 1)]
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Open, null, "2024-05-16", 30)] // unknown due counts as outstanding
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.PartiallyPaid, "40", "2024-06-01", 14)]
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Open, "100", "2024-06-15", null)] // due today: not yet
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Open, "100", null, null)]
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Open, "0", "2024-06-01", null)]
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Paid, "0", "2024-06-01", null)]
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Unknown, "100", "2024-06-01", null)]
+    [InlineData(InvoiceKind.Invoice, InvoiceStatus.Cancelled, "100", "2024-06-01", null)]
+    [InlineData(InvoiceKind.CreditNote, InvoiceStatus.Open, "250", "2024-06-01", null)]
+    [InlineData(InvoiceKind.Reminder, InvoiceStatus.Open, "250", "2024-06-01", null)]
+    public void DaysOverdueOn_FollowsSpecSection3(InvoiceKind kind, InvoiceStatus status, string? due, string? dueDate, int? expected)
+    {
+        var invoice = Minimal with
+        {
+            Kind = kind,
+            Status = status,
+            Totals = new InvoiceTotals(Due: due is null ? null : decimal.Parse(due, System.Globalization.CultureInfo.InvariantCulture)),
+            DueDate = dueDate is null ? null : DateOnly.Parse(dueDate, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        var served = invoice.AsOf(new DateOnly(2024, 6, 15));
+
+        Assert.Equal(expected, served.DaysOverdue);
+        Assert.Equal(expected is not null, served.Overdue);
+    }
+
+    [Fact]
+    public void AsOf_TheSameInvoiceBecomesOverdueWhenTheDateMoves_NotWhenTheDataChanges()
+    {
+        var invoice = Minimal with { Status = InvoiceStatus.Open, DueDate = new DateOnly(2015, 3, 1) };
+
+        Assert.Same(invoice, invoice.AsOf(new DateOnly(2015, 3, 1)));
+        Assert.Equal(1, invoice.AsOf(new DateOnly(2015, 3, 2)).DaysOverdue);
+        Assert.True(invoice.AsOf(new DateOnly(2015, 3, 2)).Overdue);
+    }
+
+    [Fact]
+    public void WithoutDuplicates_KeepsTheFirstOfEachId_AndCountsTheRestAsRejected()
+    {
+        var listing = new SourceListing([Minimal, Minimal with { SourceId = "2", Id = "goscore:2" }, Minimal with { Number = "again" }]);
+
+        var unique = listing.WithoutDuplicates();
+
+        Assert.Equal(["1", "2"], unique.Invoices.Select(i => i.SourceId));
+        Assert.Null(unique.Invoices[0].Number);
+        Assert.Equal(SourceNotice.DuplicateId, Assert.Single(unique.Notices).Code);
+        Assert.Equal(1, unique.Rejected);
+        Assert.Same(unique, unique.WithoutDuplicates());
     }
 
     [Fact]

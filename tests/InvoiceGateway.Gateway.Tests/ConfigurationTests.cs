@@ -30,6 +30,7 @@ public sealed class ConfigurationTests
             ["Gateway:ApiKeys:0:Key"] = "short",
             ["Gateway:Telemetry:Otlp"] = "collector:4317",
             ["Gateway:Telemetry:Prometheus"] = "yes",
+            ["Gateway:TimeZone"] = "Mars/Olympus_Mons",
         };
 
         var error = await Assert.ThrowsAsync<GatewayConfigurationException>(() => GatewayServer.StartAsync(settings));
@@ -49,6 +50,7 @@ public sealed class ConfigurationTests
             "Gateway:ApiKeys:0:Key",
             "Gateway:Telemetry:Otlp",
             "Gateway:Telemetry:Prometheus",
+            "Gateway:TimeZone",
         ];
         foreach (var mention in expectedMentions)
         {

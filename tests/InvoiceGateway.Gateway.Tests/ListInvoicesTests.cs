@@ -49,7 +49,7 @@ public sealed class ListInvoicesTests(SandboxGatewayFixture fixture) : IClassFix
 
     public static TheoryData<string, string> Filters => new()
     {
-        { "status", "status=overdue" },
+        { "status", "status=partiallyPaid" },
         { "status", "status=paid,open" },
         { "kind", "kind=creditNote" },
         { "direction", "direction=receivable" },
@@ -59,7 +59,7 @@ public sealed class ListInvoicesTests(SandboxGatewayFixture fixture) : IClassFix
         { "issued", "issuedFrom=2026-09-01" },
         { "gross", "minGross=100&maxGross=2000.50" },
         { "q", "q=a" },
-        { "combined", "status=open,overdue&direction=payable&minGross=10&sort=-gross" },
+        { "combined", "status=open,partiallyPaid&direction=payable&minGross=10&sort=-gross" },
     };
 
     [Theory]

@@ -158,7 +158,7 @@ internal sealed class StatusRule(
         }
 
         return overdueFromDueDate.Contains(key)
-            ? InvoiceRules.OpenOrOverdue(draft.DueDate, time)
+            ? InvoiceStatus.Open
             : values.UnknownStatus(field, raw);
     }
 }

@@ -13,6 +13,8 @@ internal sealed class GoScoreProfile : Profile
 {
     public GoScoreProfile()
     {
+        // Overdue and changedAt are the gateway's to compute, never mapped from a payload.
+        ShouldMapProperty = p => p.GetMethod?.IsPublic == true && !InvoiceRules.IsGatewayComputed(p.Name);
         CreateMap<GoScoreInvoicePayload, Invoice>()
             .MaxDepth(GoScoreMapping.MaxDepth)
             .ForMember(d => d.Id, o => o.MapFrom((s, _, _, c) => Invoice.MakeId(Settings(c).Source.Name, s.Id!)))
@@ -40,6 +42,10 @@ internal sealed class GoScoreProfile : Profile
             .ForMember(d => d.Period, o => o.Ignore())
             .ForMember(d => d.Lines, o => o.Ignore())
             .ForMember(d => d.Notes, o => o.Ignore())
+            .ForMember(d => d.PaidOn, o => o.Ignore())
+            .ForMember(d => d.PaymentTerms, o => o.Ignore())
+            .ForMember(d => d.DeliveryAddress, o => o.Ignore())
+            .ForMember(d => d.Allocations, o => o.Ignore())
             // Set after the map, once every value has been read.
             .ForMember(d => d.Warnings, o => o.Ignore())
             .ForMember(d => d.Raw, o => o.Ignore());
@@ -70,7 +76,6 @@ internal sealed class GoScoreProfile : Profile
         {
             true => InvoiceStatus.Paid,
             null when UpstreamFlag.IsUnreadable(s.Paid) => InvoiceStatus.Unknown,
-            _ when overdue is true => InvoiceStatus.Overdue,
             _ when UpstreamFlag.IsUnreadable(s.Overdue) => InvoiceStatus.Unknown,
             _ => InvoiceStatus.Open,
         };

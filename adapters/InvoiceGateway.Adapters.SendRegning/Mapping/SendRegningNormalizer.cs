@@ -21,20 +21,20 @@ internal sealed class SendRegningNormalizer(SourceSettings settings)
         state.Values.CheckTotals(invoice.Totals);
         return invoice with
         {
-            Status = Status(invoice.Totals, invoice.DueDate, settings.Source.Time),
+            Status = Status(invoice.Totals),
             Warnings = state.Values.Warnings,
             Raw = entry.Clone(),
         };
     }
 
     /// <summary>
-    /// Nothing due → paid; something but less than the gross due → partially paid; otherwise overdue
-    /// once the due date is past, else open.
+    /// Nothing due → paid; something but less than the gross due → partially paid; otherwise open
+    /// (whether it is overdue is computed when served).
     /// </summary>
-    internal static InvoiceStatus Status(InvoiceTotals totals, DateOnly? dueDate, TimeProvider time) => totals switch
+    internal static InvoiceStatus Status(InvoiceTotals totals) => totals switch
     {
         { Due: 0m } => InvoiceStatus.Paid,
         { Due: > 0m and var due, Gross: { } gross } when due < gross => InvoiceStatus.PartiallyPaid,
-        _ => InvoiceRules.OpenOrOverdue(dueDate, time),
+        _ => InvoiceStatus.Open,
     };
 }

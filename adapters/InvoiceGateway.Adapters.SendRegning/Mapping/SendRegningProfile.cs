@@ -17,6 +17,8 @@ internal sealed class SendRegningProfile : Profile
 
     public SendRegningProfile()
     {
+        // Overdue and changedAt are the gateway's to compute, never mapped from a payload.
+        ShouldMapProperty = p => p.GetMethod?.IsPublic == true && !InvoiceRules.IsGatewayComputed(p.Name);
         CreateMap<SendRegningInvoicePayload, Invoice>()
             .MaxDepth(SendRegningMapping.MaxDepth)
             .ForMember(d => d.Id, o => o.MapFrom((s, _, _, c) => Invoice.MakeId(Settings(c).Source.Name, s.Number!)))
@@ -46,6 +48,10 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.UpdatedAt, o => o.Ignore())
             .ForMember(d => d.EarlyPaymentDiscount, o => o.Ignore())
             .ForMember(d => d.Period, o => o.Ignore())
+            .ForMember(d => d.PaidOn, o => o.Ignore())
+            .ForMember(d => d.PaymentTerms, o => o.Ignore())
+            .ForMember(d => d.DeliveryAddress, o => o.Ignore())
+            .ForMember(d => d.Allocations, o => o.Ignore())
             // Set after the map, once every value has been read.
             .ForMember(d => d.Warnings, o => o.Ignore())
             .ForMember(d => d.Raw, o => o.Ignore());
@@ -59,7 +65,9 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.Phone, o => o.MapFrom(s => InvoiceRules.Text(s.Phone) ?? InvoiceRules.Text(s.Mobile)))
             .ForMember(d => d.Website, o => o.MapFrom(s => InvoiceRules.Text(s.Web)))
             .ForMember(d => d.Address, o => o.MapFrom(s => s.Address))
-            .ForMember(d => d.VatNumber, o => o.Ignore());
+            .ForMember(d => d.VatNumber, o => o.Ignore())
+            .ForMember(d => d.OrganizationScheme, o => o.Ignore())
+            .ForMember(d => d.ElectronicAddress, o => o.Ignore());
 
         CreateMap<SendRegningAddressPayload, PostalAddress>()
             .MaxDepth(SendRegningMapping.MaxDepth)

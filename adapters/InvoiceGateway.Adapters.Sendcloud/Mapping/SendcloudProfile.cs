@@ -16,6 +16,8 @@ internal sealed class SendcloudProfile : Profile
 
     public SendcloudProfile()
     {
+        // Overdue and changedAt are the gateway's to compute, never mapped from a payload.
+        ShouldMapProperty = p => p.GetMethod?.IsPublic == true && !InvoiceRules.IsGatewayComputed(p.Name);
         CreateMap<SendcloudInvoicePayload, Invoice>()
             .MaxDepth(SendcloudMapping.MaxDepth)
             .ForMember(d => d.Id, o => o.MapFrom((s, _, _, c) => Invoice.MakeId(Settings(c).Source.Name, s.Id!)))
@@ -43,6 +45,10 @@ internal sealed class SendcloudProfile : Profile
             .ForMember(d => d.References, o => o.Ignore())
             .ForMember(d => d.Period, o => o.Ignore())
             .ForMember(d => d.Notes, o => o.Ignore())
+            .ForMember(d => d.PaidOn, o => o.Ignore())
+            .ForMember(d => d.PaymentTerms, o => o.Ignore())
+            .ForMember(d => d.DeliveryAddress, o => o.Ignore())
+            .ForMember(d => d.Allocations, o => o.Ignore())
             // Set after the map, once every value has been read.
             .ForMember(d => d.Warnings, o => o.Ignore())
             .ForMember(d => d.Raw, o => o.Ignore());

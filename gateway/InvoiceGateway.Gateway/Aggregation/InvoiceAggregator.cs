@@ -130,6 +130,8 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
         try
         {
             var listing = await source.Reader.ListAsync(bounded.Token).ConfigureAwait(false);
+            // One invoice per source id, whatever the adapter (a plug-in included) sent: paged and unpaged reads agree.
+            listing = listing.WithoutDuplicates();
             return new SourceSnapshot(listing.Invoices, listing.Notices);
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -14,13 +14,19 @@ internal sealed record InvoiceQuery
 
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
-        "source", "status", "kind", "direction", "currency", "dueFrom", "dueTo", "issuedFrom", "issuedTo",
+        "source", "status", "overdue", "kind", "direction", "currency", "dueFrom", "dueTo", "issuedFrom", "issuedTo",
         "minGross", "maxGross", "q", "sort", "limit", "cursor", "include",
     };
 
     public IReadOnlySet<string>? Sources { get; init; }
 
     public IReadOnlySet<InvoiceStatus>? Statuses { get; init; }
+
+    /// <summary><c>overdue=true|false</c>: past the due date and not settled on <see cref="Today"/>.</summary>
+    public bool? Overdue { get; init; }
+
+    /// <summary>The day (in the gateway's time zone) overdue is decided for, fixed once per request.</summary>
+    public DateOnly Today { get; init; }
 
     public IReadOnlySet<InvoiceKind>? Kinds { get; init; }
 
@@ -60,6 +66,11 @@ internal sealed record InvoiceQuery
             return false;
         }
 
+        if (Overdue is { } overdue && invoice.DaysOverdueOn(Today).HasValue != overdue)
+        {
+            return false;
+        }
+
         if (Kinds is not null && !Kinds.Contains(invoice.Kind))
         {
             return false;
@@ -70,7 +81,7 @@ internal sealed record InvoiceQuery
             return false;
         }
 
-        if (Currencies is not null && !Currencies.Contains(invoice.Currency))
+        if (Currencies is not null && (invoice.Currency is not { } currency || !Currencies.Contains(currency)))
         {
             return false;
         }
@@ -106,7 +117,7 @@ internal sealed record InvoiceQuery
     }
 
     /// <summary>Parses a query string; every problem is reported per parameter, none throws.</summary>
-    public static InvoiceQuery Parse(IQueryCollection query, int defaultLimit, Dictionary<string, string[]> errors)
+    public static InvoiceQuery Parse(IQueryCollection query, int defaultLimit, DateOnly today, Dictionary<string, string[]> errors)
     {
         foreach (var key in query.Keys)
         {
@@ -119,7 +130,9 @@ internal sealed record InvoiceQuery
         var parsed = new InvoiceQuery
         {
             Sources = List(query, "source", errors, v => GatewayNames.IsSourceName(v) ? v : null, "a source name"),
-            Statuses = EnumList<InvoiceStatus>(query, "status", errors),
+            Statuses = StatusParam(query, errors),
+            Overdue = BoolParam(query, "overdue", errors),
+            Today = today,
             Kinds = EnumList<InvoiceKind>(query, "kind", errors),
             Directions = EnumList<InvoiceDirection>(query, "direction", errors),
             Currencies = List(query, "currency", errors,
@@ -221,6 +234,35 @@ internal sealed record InvoiceQuery
 
         var parsed = List(query, name, errors, v => ParseEnum<T>(v) is { } value ? (object)value : null, "one of " + EnumNames<T>());
         return parsed?.Select(v => (T)v).ToHashSet();
+    }
+
+    private static HashSet<InvoiceStatus>? StatusParam(IQueryCollection query, Dictionary<string, string[]> errors)
+    {
+        // "overdue" was a status once; it is now a flag beside the payment state, and the error says where it went.
+        if (query.TryGetValue("status", out var values)
+            && Items(values).Any(v => string.Equals(v, "overdue", StringComparison.OrdinalIgnoreCase)))
+        {
+            Add(errors, "status", "'overdue' is not a payment status: being past the due date is a separate flag. Use overdue=true (with status=open,partiallyPaid if wanted).");
+            return null;
+        }
+
+        return EnumList<InvoiceStatus>(query, "status", errors);
+    }
+
+    private static bool? BoolParam(IQueryCollection query, string name, Dictionary<string, string[]> errors)
+    {
+        if (Single(query, name, errors) is not { } text)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Add(errors, name, $"{name} must be true or false, not '{Clip(text)}'.");
+        return null;
     }
 
     private static IEnumerable<string> Items(StringValues values) =>

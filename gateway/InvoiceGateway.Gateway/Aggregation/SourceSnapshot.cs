@@ -21,7 +21,7 @@ internal sealed class SourceSnapshot
         Json = new byte[Invoices.Length][];
         for (var i = 0; i < Invoices.Length; i++)
         {
-            Json[i] = CanonicalJson.Serialize(Invoices[i] with { Raw = null });
+            Json[i] = CanonicalJson.Serialize(ServedOverdue.ForCache(Invoices[i]));
         }
     }
 
@@ -32,7 +32,7 @@ internal sealed class SourceSnapshot
 
     public IReadOnlyList<SourceNotice> Notices { get; }
 
-    public int Rejected => Notices.Count(n => n.Code == SourceNotice.InvoiceRejected);
+    public int Rejected => Notices.Count(n => SourceNotice.IsRejection(n.Code));
 
     /// <summary>
     /// The invoices in the given order, with each one's sort key alongside (computed once, then shared by all
@@ -108,7 +108,7 @@ internal sealed class InvoiceDetail
         Invoice = invoice;
         if (invoice is not null)
         {
-            Json = CanonicalJson.Serialize(invoice with { Raw = null });
+            Json = CanonicalJson.Serialize(ServedOverdue.ForCache(invoice));
             ETag = EntityTag.For(Json);
         }
     }

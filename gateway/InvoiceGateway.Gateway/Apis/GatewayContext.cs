@@ -8,12 +8,15 @@ using InvoiceGateway.Gateway.Tenancy;
 namespace InvoiceGateway.Gateway.Apis;
 
 /// <summary>The services every invoice and source endpoint needs, bundled for <c>[AsParameters]</c>.</summary>
-internal sealed class GatewayContext(TenantDirectory tenants, InvoiceAggregator aggregator, GatewaySettings settings)
+internal sealed class GatewayContext(TenantDirectory tenants, InvoiceAggregator aggregator, GatewaySettings settings, TimeProvider time)
 {
 
     public InvoiceAggregator Aggregator { get; } = aggregator;
 
     public GatewaySettings Settings { get; } = settings;
+
+    /// <summary>Today in <c>Gateway:TimeZone</c>: the day overdue is computed for when an invoice is served.</summary>
+    public DateOnly Today() => ServedOverdue.Today(time, Settings.TimeZone);
 
     /// <summary>
     /// The sources of the request's tenant that the caller may read: a configured source when the key's

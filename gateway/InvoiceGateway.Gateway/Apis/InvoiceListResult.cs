@@ -9,7 +9,7 @@ namespace InvoiceGateway.Gateway.Apis;
 /// Writes a list page straight to the response: each invoice's cached canonical bytes are copied
 /// as they are (no serialization per request unless raw is asked for).
 /// </summary>
-internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOutcome> outcomes, bool includeRaw) : IResult
+internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOutcome> outcomes, bool includeRaw, DateOnly today) : IResult
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
@@ -54,9 +54,18 @@ internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOu
         writer.WriteStartArray();
         foreach (var item in page.Items)
         {
-            writer.WriteRawValue(
-                includeRaw ? CanonicalJson.Serialize(item.Snapshot.Invoices[item.Index]) : item.Snapshot.Json[item.Index],
-                skipInputValidation: true);
+            var invoice = item.Snapshot.Invoices[item.Index];
+            if (includeRaw)
+            {
+                writer.WriteRawValue(CanonicalJson.Serialize(invoice.AsOf(today)), skipInputValidation: true);
+                continue;
+            }
+
+            writer.WriteRawValue(ServedOverdue.Patch(invoice, item.Snapshot.Json[item.Index], today, out var rented), skipInputValidation: true);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
 
         writer.WriteEndArray();

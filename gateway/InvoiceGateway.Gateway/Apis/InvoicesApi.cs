@@ -44,7 +44,7 @@ internal static class InvoicesApi
         HttpContext http, GatewayContext gateway)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var query = InvoiceQuery.Parse(http.Request.Query, gateway.Settings.DefaultLimit, errors);
+        var query = InvoiceQuery.Parse(http.Request.Query, gateway.Settings.DefaultLimit, gateway.Today(), errors);
         var readable = await gateway.ReadableAsync(http).ConfigureAwait(false);
         if (query.Sources is { } requested)
         {
@@ -77,7 +77,7 @@ internal static class InvoicesApi
         }
 
         var page = InvoicePage.Build(outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!), query);
-        return new InvoiceListResult(page, outcomes, query.IncludeRaw);
+        return new InvoiceListResult(page, outcomes, query.IncludeRaw, query.Today);
     }
 
     internal static async Task<IResult> GetInvoice(string id, HttpContext http, GatewayContext gateway)
@@ -96,8 +96,11 @@ internal static class InvoicesApi
             return EInvoicingApi.Ubl(detail.Invoice!, source, ublType, query.Strict, http);
         }
 
-        var body = query.IncludeRaw ? CanonicalJson.Serialize(detail.Invoice!) : detail.Json;
-        var etag = query.IncludeRaw ? EntityTag.For(body) : detail.ETag;
+        var today = gateway.Today();
+        var body = query.IncludeRaw
+            ? CanonicalJson.Serialize(detail.Invoice!.AsOf(today))
+            : ServedOverdue.PatchToArray(detail.Invoice!, detail.Json, today);
+        var etag = ReferenceEquals(body, detail.Json) ? detail.ETag : EntityTag.For(body);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "private, no-cache";
         if (IfNoneMatch(http.Request, etag))

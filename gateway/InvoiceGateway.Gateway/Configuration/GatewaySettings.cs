@@ -31,6 +31,9 @@ internal sealed record GatewaySettings
     /// <summary>The default page size of <c>GET /v1/invoices</c>.</summary>
     public int DefaultLimit { get; init; } = 50;
 
+    /// <summary><c>Gateway:TimeZone</c>: the zone whose calendar day decides whether an invoice is overdue (default UTC).</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
     public TelemetrySettings Telemetry { get; init; } = new();
 
     public TenantSettings Tenants { get; init; } = new();

@@ -57,6 +57,7 @@ internal static class GatewaySettingsReader
             },
             Telemetry = ReadTelemetry(gateway.GetSection("Telemetry"), problems),
             PublicUrl = ReadPublicUrl(gateway, problems),
+            TimeZone = ReadTimeZone(gateway, problems),
         };
     }
 
@@ -84,6 +85,22 @@ internal static class GatewaySettingsReader
         }
 
         return new TelemetrySettings { Otlp = otlp, Prometheus = ReadBool(section, "Prometheus", problems) ?? false };
+    }
+
+    private static TimeZoneInfo ReadTimeZone(IConfigurationSection gateway, List<string> problems)
+    {
+        if (Text(gateway["TimeZone"]) is not { } id)
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        {
+            return zone;
+        }
+
+        problems.Add($"{gateway.Path}:TimeZone must be a time zone id such as UTC or Europe/Oslo, not '{id}'.");
+        return TimeZoneInfo.Utc;
     }
 
     private static SourceSettings? ReadSource(IConfigurationSection section, List<string> problems)

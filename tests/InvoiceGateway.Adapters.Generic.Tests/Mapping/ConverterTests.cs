@@ -165,7 +165,7 @@ public class ConverterTests
         Assert.Equal(InvoiceStatus.Paid, Normalize(Fields, """{"id":1,"state":"VOID","paid":"yes"}""").Status);
         Assert.Equal(InvoiceStatus.Paid, Normalize(Fields, """{"id":2,"state":"OPEN","balance":"0.00"}""").Status);
         Assert.Equal(InvoiceStatus.Cancelled, Normalize(Fields, """{"id":3,"state":"void","paid":false}""").Status);
-        Assert.Equal(InvoiceStatus.Overdue, Normalize(Fields, """{"id":4,"state":"OPEN","due":"2024-06-14"}""").Status);
+        Assert.Equal(InvoiceStatus.Open, Normalize(Fields, """{"id":4,"state":"OPEN","due":"2024-06-14"}""").Status);
         Assert.Equal(InvoiceStatus.Open, Normalize(Fields, """{"id":5,"state":"OPEN","due":"2024-06-15"}""").Status);
         Assert.Equal(InvoiceStatus.Open, Normalize(Fields, """{"id":6,"state":"OPEN"}""").Status);
         var unknown = Normalize(Fields, """{"id":7,"state":"ON_HOLD"}""");

@@ -67,7 +67,7 @@ public class SampleCsvAdapterTests
 
         Assert.Equal(["1", "2", "3", "4"], listing.Invoices.Select(i => i.SourceId));
         Assert.Equal(
-            [InvoiceStatus.Overdue, InvoiceStatus.Open, InvoiceStatus.Paid, InvoiceStatus.Unknown],
+            [InvoiceStatus.Open, InvoiceStatus.Open, InvoiceStatus.Paid, InvoiceStatus.Unknown],
             listing.Invoices.Select(i => i.Status));
         Assert.Equal(["NOK", "SEK", "USD", "EUR"], listing.Invoices.Select(i => i.Currency));
         Assert.Equal("csv:1", listing.Invoices[0].Id);

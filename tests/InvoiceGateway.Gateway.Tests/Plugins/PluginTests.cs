@@ -2,11 +2,7 @@ using System.Text;
 using InvoiceGateway.Gateway.Configuration;
 using InvoiceGateway.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InvoiceGateway.Gateway.Tests.Plugins;
 
@@ -21,12 +17,13 @@ public sealed class PluginTests
     public async Task Gateway_WithSamplePluginInPluginsFolder_ServesItsInvoices()
     {
         var plugins = CopyPluginToTemporaryFolder();
-        await using var upstream = await CsvUpstream.StartAsync();
+        await using var upstream = await TestUpstream.StartAsync(app =>
+            app.MapGet("/csvapi/invoices.csv", () => Results.Text(Csv, "text/csv", Encoding.UTF8)));
         await using var gateway = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["Gateway:Plugins"] = plugins,
             ["Gateway:Sources:csv:Adapter"] = "sample-csv",
-            ["Gateway:Sources:csv:BaseUrl"] = upstream.Address,
+            ["Gateway:Sources:csv:BaseUrl"] = upstream.Root + "csvapi",
         });
 
         var page = await gateway.Client.GetObjectAsync("v1/invoices?sort=dueDate");
@@ -102,31 +99,5 @@ public sealed class PluginTests
         }
 
         return directory?.FullName ?? throw new InvalidOperationException("InvoiceGateway.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private sealed class CsvUpstream : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private CsvUpstream(WebApplication app, string address)
-        {
-            _app = app;
-            Address = address;
-        }
-
-        public string Address { get; }
-
-        public static async Task<CsvUpstream> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            app.MapGet("/csvapi/invoices.csv", () => Results.Text(Csv, "text/csv", Encoding.UTF8));
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new CsvUpstream(app, address + "/csvapi");
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

@@ -354,13 +354,13 @@ public sealed record InvoiceLine
     /// <summary>Item net price [BT-146].</summary>
     public decimal? UnitPrice { get; init; }
 
-    /// <summary>Discount in percent of quantity × unit price.</summary>
+    /// <summary>Discount in percent of quantity * unit price.</summary>
     public decimal? DiscountPercent { get; init; }
 
     /// <summary>VAT rate in percent [BT-152].</summary>
     public decimal? TaxRate { get; init; }
 
-    /// <summary>Line net amount [BT-131]: quantity × unit price less the discount.</summary>
+    /// <summary>Line net amount [BT-131]: quantity * unit price less the discount.</summary>
     public decimal? Net { get; init; }
 
     /// <summary>Line tax amount.</summary>
@@ -387,7 +387,7 @@ public static class WarningCodes
     /// <summary>The lines' net amounts do not add up to the header's net (EN 16931 BR-CO-10), by more than 0.01.</summary>
     public const string LinesMismatch = "lines_mismatch";
 
-    /// <summary>A line's net differs from quantity × unit price less its discount by more than 0.02.</summary>
+    /// <summary>A line's net differs from quantity * unit price less its discount by more than 0.02.</summary>
     public const string LineMismatch = "line_mismatch";
 
     /// <summary>Some lines carry tax and some do not: the total tax is left unknown rather than a partial sum.</summary>

@@ -32,6 +32,8 @@ internal sealed class GoScoreSource(
         return entries.ToListing();
     }
 
+    public bool ReadsDetailsFromList => true;
+
     public async Task<Invoice?> GetAsync(string sourceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sourceId);

@@ -45,7 +45,7 @@ public class ListPageBenchmarks
             var listings = await Read.Value;
             outcomes = listings
                 .Select(l => new SourceOutcome(l.Name, SourceState.Ok,
-                    new SourceSnapshot(l.Listing.Invoices.Take(InvoicesPerSource).ToArray(), l.Listing.Notices), 0, null))
+                    new SourceSnapshot(l.Listing.Invoices.Take(InvoicesPerSource).ToArray(), l.Listing.Notices, DateTimeOffset.UtcNow), 0, null))
                 .ToArray();
             Snapshots[InvoicesPerSource] = outcomes;
         }

@@ -73,6 +73,13 @@ public interface IInvoiceSource
     /// <returns>The invoice, or <c>null</c> when not found.</returns>
     /// <exception cref="UpstreamException">The upstream failed or sent something unusable.</exception>
     Task<Invoice?> GetAsync(string sourceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gets whether the upstream has no detail endpoint, so that <see cref="GetAsync"/> reads the whole list to
+    /// find one invoice. The gateway then answers details from its cached list instead of calling
+    /// <see cref="GetAsync"/>: an unknown id costs no upstream request. The default value is <c>false</c>.
+    /// </summary>
+    bool ReadsDetailsFromList => false;
 }
 
 /// <summary>The result of reading a source's whole list.</summary>

@@ -2,22 +2,12 @@ using System.Diagnostics.Metrics;
 
 namespace InvoiceGateway.Caching;
 
-/// <summary>Which tier answered (or, for a miss, the last tier asked).</summary>
-internal enum CacheLevel
-{
-    L1,
-    L2,
-}
-
 /// <summary>
-/// One measurement per <see cref="TieredCache.GetOrFetchAsync{T}"/> answer: hits, misses and stale
-/// answers, tagged <c>level</c> = <c>l1</c> or <c>l2</c>. Hit ratio = hits / (hits + misses + stale).
+/// One measurement per answer of <see cref="InvoiceCache"/>: hits, misses and stale copies. Hit ratio =
+/// hits / (hits + misses + stale). FusionCache's own meters and traces (per level) come on top when wired.
 /// </summary>
 internal sealed class CacheMetrics : IDisposable
 {
-    private static readonly KeyValuePair<string, object?> L1Tag = new("level", "l1");
-    private static readonly KeyValuePair<string, object?> L2Tag = new("level", "l2");
-
     private readonly Meter _meter;
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
@@ -26,23 +16,19 @@ internal sealed class CacheMetrics : IDisposable
     public CacheMetrics(object scope)
     {
         // The scope tells instances apart (tests run several caches in one process).
-        _meter = new Meter(TieredCache.MeterName, version: null, tags: null, scope: scope);
+        _meter = new Meter(InvoiceCache.MeterName, version: null, tags: null, scope: scope);
         _hits = _meter.CreateCounter<long>("invoicegateway.cache.hits", "{answer}", "Answers served from a fresh cached copy.");
-        _misses = _meter.CreateCounter<long>("invoicegateway.cache.misses", "{answer}", "Answers fetched from the upstream.");
-        _stale = _meter.CreateCounter<long>("invoicegateway.cache.stale", "{answer}", "Stale copies served because the upstream failed.");
+        _misses = _meter.CreateCounter<long>("invoicegateway.cache.misses", "{answer}", "Answers read from the upstream.");
+        _stale = _meter.CreateCounter<long>("invoicegateway.cache.stale", "{answer}", "Copies older than their Ttl: the upstream failed, or the copy is being read again.");
     }
 
-    public void Record(CacheState state, CacheLevel level)
-    {
-        var tag = level == CacheLevel.L1 ? L1Tag : L2Tag;
-        var counter = state switch
+    public void Record(CacheState state) =>
+        (state switch
         {
             CacheState.Hit => _hits,
             CacheState.Miss => _misses,
             _ => _stale,
-        };
-        counter.Add(1, tag);
-    }
+        }).Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -73,14 +73,8 @@ internal static class GatewayHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new UpstreamClientFactory(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => SourceRegistry.Create(plans, sp.GetRequiredService<UpstreamClientFactory>(), sp.GetRequiredService<TimeProvider>()));
-        if (settings.Redis is { } redis)
-        {
-            services.AddSingleton<IDistributedStore>(sp => RedisStore.Connect(
-                redis, new RedisStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisStore>>()));
-        }
-
-        services.AddSingleton(sp => new TieredCache(
-            sp.GetService<IDistributedStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TieredCache>>()));
+        services.AddInvoiceCache(new InvoiceCacheOptions { Redis = settings.Redis, MemoryLimitMb = settings.CacheMemoryLimitMb });
+        services.AddSingleton<SourceRefresher>();
         services.AddSingleton<InvoiceAggregator>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton(sp => new ConnectionDefinitions(plans, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
@@ -184,7 +178,7 @@ internal static class GatewayHost
 
         // Build the sources (and connect Redis) before the first request, and let them go at shutdown.
         _ = app.Services.GetRequiredService<SourceRegistry>();
-        _ = app.Services.GetRequiredService<TieredCache>();
+        _ = app.Services.GetRequiredService<InvoiceCache>();
         app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<DemoSandbox>().Dispose());
         return app;
     }

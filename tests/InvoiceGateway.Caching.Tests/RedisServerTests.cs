@@ -19,6 +19,17 @@ public sealed class RedisServerTests
     }
 
     [Fact]
+    public async Task StartAsync_ChoosesAContainerExactlyWhenADockerEngineAnswers()
+    {
+        await using var redis = await RedisServer.StartAsync(Ct);
+
+        var engine = await DockerEngine.IsReachableAsync(Ct);
+
+        Assert.Equal(engine, redis.IsContainer);
+        Assert.Equal(!engine, redis.ProcessId is not null);
+    }
+
+    [Fact]
     public async Task StartAsync_WhenCalledTwice_StartsServersOnDifferentPorts()
     {
         await using var first = await RedisServer.StartAsync(Ct);

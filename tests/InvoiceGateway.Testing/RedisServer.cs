@@ -4,14 +4,17 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Testcontainers.Redis;
 
 namespace InvoiceGateway.Testing;
 
 /// <summary>
-/// A real Redis for tests: a <c>redis-server</c> process started on a free loopback port, without
-/// persistence, killed on dispose (and when the test process exits, even if it is killed). When the
-/// environment variable <c>REDIS_URL</c> is set, that server is used instead (e.g. a container in
-/// CI); it cannot be stopped or restarted, so the fault tests need the local process.
+/// A real Redis for tests. Where a Docker engine answers (checked, see <see cref="DockerEngine"/>), a
+/// Testcontainers Redis container bound to a free loopback port; otherwise a <c>redis-server</c> process
+/// started on a free loopback port, without persistence, killed on dispose (and when the test process exits,
+/// even if it is killed). Both can be killed, restarted on the same port and frozen. When the environment
+/// variable <c>REDIS_URL</c> is set, that server is used instead; it cannot be stopped or restarted, so the
+/// fault tests need one of the fixture's own.
 /// </summary>
 /// <remarks>
 /// Tests sharing one server should use their own key prefixes. Nothing here is tied to a test
@@ -31,6 +34,7 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly string? _host;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private RedisContainer? _container;
     private Process? _process;
     private Process? _watchdog;
     private bool _disposed;
@@ -63,8 +67,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Gets the id of the redis-server process while it runs; <see langword="null"/> when stopped or external.</summary>
     public int? ProcessId => _process?.Id;
 
-    /// <summary>Gets whether this is the server named by <c>REDIS_URL</c> rather than a process of the fixture.</summary>
-    public bool IsExternal => _executablePath is null;
+    /// <summary>Gets whether this is the server named by <c>REDIS_URL</c> rather than a process or container of the fixture.</summary>
+    public bool IsExternal => _executablePath is null && _container is null;
+
+    /// <summary>Gets whether the server runs in a Testcontainers container (a Docker engine was reachable).</summary>
+    public bool IsContainer => _container is not null;
 
     /// <summary>Starts a server on a free port (or uses <c>REDIS_URL</c>) and waits until it answers PING.</summary>
     /// <param name="ct">Cancels the wait.</param>
@@ -76,6 +83,11 @@ public sealed class RedisServer : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(url))
         {
             return await UseExternalAsync(url, ct).ConfigureAwait(false);
+        }
+
+        if (await DockerEngine.IsReachableAsync(ct).ConfigureAwait(false))
+        {
+            return await StartContainerAsync(ct).ConfigureAwait(false);
         }
 
         var executable = FindExecutable()
@@ -99,6 +111,26 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"{Executable} did not start after {StartAttempts} attempts.", last);
+    }
+
+    private static async Task<RedisServer> StartContainerAsync(CancellationToken ct)
+    {
+        // A fixed host port, so that a restarted container answers where the clients reconnect.
+        var port = FreePort();
+        var server = new RedisServer(string.Empty, port)
+        {
+            _container = new RedisBuilder("redis:7").WithPortBinding(port, 6379).WithCommand("--save", string.Empty, "--appendonly", "no").Build(),
+        };
+        try
+        {
+            await server.LaunchAsync(ct).ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Kills the server (SIGKILL, like a crash) and waits until it is gone. Does nothing if it is not running.</summary>
@@ -192,6 +224,11 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 _gate.Release();
             }
+        }
+
+        if (_container is not null)
+        {
+            await _container.DisposeAsync().ConfigureAwait(false);
         }
 
         _gate.Dispose();
@@ -318,6 +355,12 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task LaunchAsync(CancellationToken ct)
     {
+        if (_container is not null)
+        {
+            await _container.StartAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
         var start = new ProcessStartInfo(_executablePath!)
         {
             UseShellExecute = false,
@@ -408,6 +451,12 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task KillAsync()
     {
+        if (_container is not null)
+        {
+            await _container.StopAsync().ConfigureAwait(false);
+            return;
+        }
+
         var process = _process;
         var watchdog = _watchdog;
         _process = null;
@@ -437,6 +486,12 @@ public sealed class RedisServer : IAsyncDisposable
     private async Task SignalAsync(string signal)
     {
         ThrowIfExternal(signal == "STOP" ? "pause" : "resume");
+        if (_container is not null)
+        {
+            await (signal == "STOP" ? _container.PauseAsync() : _container.UnpauseAsync()).ConfigureAwait(false);
+            return;
+        }
+
         if (OperatingSystem.IsWindows())
         {
             throw new NotSupportedException("Pausing redis-server needs POSIX signals.");

@@ -71,6 +71,8 @@ internal sealed class GenericSource : IInvoiceSource
         }
     }
 
+    public bool ReadsDetailsFromList => _mapping.Detail is null;
+
     public async Task<Invoice?> GetAsync(string sourceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sourceId);

@@ -8,11 +8,13 @@ using InvoiceGateway.Upstream;
 namespace InvoiceGateway.Gateway.Aggregation;
 
 /// <summary>
-/// Reads sources through the cache: all of a list request's sources in parallel, each bounded by
-/// its own timeout; a failing source is reported, never thrown.
+/// Reads sources through the cache (<see cref="SourceRefresher"/>): all of a list request's sources in parallel,
+/// each bounded by its own timeout; a failing source is reported, never thrown.
 /// </summary>
-internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider time, ILogger<InvoiceAggregator> logger)
+internal sealed partial class InvoiceAggregator(SourceRefresher refresher, InvoiceCache cache, TimeProvider time, ILogger<InvoiceAggregator> logger)
 {
+    public SourceRefresher Refresher => refresher;
+
     public async Task<SourceOutcome[]> ReadListsAsync(
         IReadOnlyList<SourceRuntime> readable, IReadOnlySet<string>? requested, bool bypass, CancellationToken cancellationToken)
     {
@@ -46,7 +48,10 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
         return outcome;
     }
 
-    // Not async: a memory hit is a completed task, handed on as it is (unless someone traces).
+    /// <summary>
+    /// One invoice through the cache. A source without a detail endpoint is answered from its cached list, so an
+    /// unknown id costs no upstream request (the list is read at most once per Ttl, as for list requests).
+    /// </summary>
     public Task<CacheResult<InvoiceDetail>> ReadDetailAsync(
         SourceRuntime source, string sourceId, bool bypass, CancellationToken cancellationToken) =>
         UpstreamTracing.IsEnabled || CacheTracing.IsEnabled
@@ -78,19 +83,13 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
         var timeout = source.Settings.Timeout;
         try
         {
-            var result = await cache.GetOrFetchAsync(
-                    source.ListCacheKey,
-                    source.Settings.Cache,
-                    ct => FetchListAsync(source, ct),
-                    SourceSnapshotCodec.Instance,
-                    bypass,
-                    cancellationToken)
+            var result = await (bypass ? refresher.RefreshListAsync(source, cancellationToken) : refresher.GetListAsync(source, cancellationToken))
                 .WaitAsync(timeout, time, cancellationToken)
                 .ConfigureAwait(false);
 
-            return (result.State == CacheState.Stale
-                ? new SourceOutcome(source.Name, SourceState.Stale, result.Value, Elapsed(started),
-                    SourceError.From(source.Name, result.Error ?? new TimeoutException(), timeout))
+            // A copy older than its Ttl that is being read again (no failure known) is served as it is: ok.
+            return (result.Error is { } error
+                ? new SourceOutcome(source.Name, SourceState.Stale, result.Value, Elapsed(started), SourceError.From(source.Name, error, timeout))
                 : new SourceOutcome(source.Name, SourceState.Ok, result.Value, Elapsed(started), null)) with { Cache = result.State };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -101,8 +100,8 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
                 LogUnexpected(logger, ex, source.Name);
             }
 
-            // The fetch may still be running (it warms the cache); meanwhile a last good copy beats nothing.
-            if (cache.TryGetStale<SourceSnapshot>(source.ListCacheKey, source.Settings.Cache, out var stale) && stale is not null)
+            // The read may still be running (it warms the cache); meanwhile a last good copy beats nothing.
+            if (cache.TryGetStale<SourceSnapshot>(source.ListCacheKey, source.CacheEntries.List, out var stale))
             {
                 return new SourceOutcome(source.Name, SourceState.Stale, stale.Value, Elapsed(started), error) { Cache = CacheState.Stale };
             }
@@ -111,50 +110,22 @@ internal sealed partial class InvoiceAggregator(TieredCache cache, TimeProvider 
         }
     }
 
-    private Task<CacheResult<InvoiceDetail>> ReadDetailUntracedAsync(
-        SourceRuntime source, string sourceId, bool bypass, CancellationToken cancellationToken) =>
-        cache.GetOrFetchAsync(
-                source.DetailCacheKey(sourceId),
-                source.Settings.Cache,
-                ct => FetchDetailAsync(source, sourceId, ct),
-                InvoiceDetailCodec.Instance,
-                bypass,
-                cancellationToken)
-            .WaitAsync(source.Settings.Timeout, time, cancellationToken);
-
-    private static async Task<SourceSnapshot> FetchListAsync(SourceRuntime source, CancellationToken cancellationToken)
+    private async Task<CacheResult<InvoiceDetail>> ReadDetailUntracedAsync(
+        SourceRuntime source, string sourceId, bool bypass, CancellationToken cancellationToken)
     {
-        // The shared fetch outlives any one request (it fills the cache for the next), but not the source's timeout.
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(source.Settings.Timeout);
-        try
+        if (source.Reader.ReadsDetailsFromList)
         {
-            var listing = await source.Reader.ListAsync(bounded.Token).ConfigureAwait(false);
-            // One invoice per source id, whatever the adapter (a plug-in included) sent: paged and unpaged reads agree.
-            listing = listing.WithoutDuplicates();
-            return new SourceSnapshot(listing.Invoices, listing.Notices);
+            var list = await (bypass ? refresher.RefreshListAsync(source, cancellationToken) : refresher.GetListAsync(source, cancellationToken))
+                .WaitAsync(source.Settings.Timeout, time, cancellationToken)
+                .ConfigureAwait(false);
+            var index = list.Value.IndexOf(sourceId);
+            var detail = index < 0 ? new InvoiceDetail(null, list.StoredAt) : new InvoiceDetail(list.Value, index);
+            return new CacheResult<InvoiceDetail>(detail, list.State, list.Error);
         }
-        catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UpstreamException(UpstreamErrorCodes.Timeout,
-                $"Source '{source.Name}' did not answer within {source.Settings.Timeout.TotalSeconds:0.###} s.");
-        }
-    }
 
-    private static async Task<InvoiceDetail> FetchDetailAsync(SourceRuntime source, string sourceId, CancellationToken cancellationToken)
-    {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(source.Settings.Timeout);
-        try
-        {
-            var invoice = await source.Reader.GetAsync(sourceId, bounded.Token).ConfigureAwait(false);
-            return invoice is null ? InvoiceDetail.NotFound : new InvoiceDetail(invoice);
-        }
-        catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UpstreamException(UpstreamErrorCodes.Timeout,
-                $"Source '{source.Name}' did not answer within {source.Settings.Timeout.TotalSeconds:0.###} s.");
-        }
+        return await (bypass ? refresher.RefreshDetailAsync(source, sourceId, cancellationToken) : refresher.GetDetailAsync(source, sourceId, cancellationToken))
+            .WaitAsync(source.Settings.Timeout, time, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

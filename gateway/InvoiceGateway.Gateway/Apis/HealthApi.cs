@@ -18,14 +18,15 @@ internal static class HealthApi
 
     internal static async Task<Results<Ok<HealthDocument>, JsonHttpResult<HealthDocument>>> Ready(IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (services.GetService<IDistributedStore>() is not { } redis)
+        var cache = services.GetRequiredService<InvoiceCache>();
+        if (!cache.HasRedis)
         {
             return TypedResults.Ok(new HealthDocument("ready", "redis not configured (memory cache only)"));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        return await redis.PingAsync(timeout.Token).ConfigureAwait(false)
+        return await cache.PingAsync(timeout.Token).ConfigureAwait(false)
             ? TypedResults.Ok(new HealthDocument("ready", "redis answering"))
             : TypedResults.Json(new HealthDocument("not ready", "redis not answering"), statusCode: StatusCodes.Status503ServiceUnavailable);
     }

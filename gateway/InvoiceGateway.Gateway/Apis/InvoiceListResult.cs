@@ -57,7 +57,7 @@ internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOu
             var invoice = item.Snapshot.Invoices[item.Index];
             if (includeRaw)
             {
-                writer.WriteRawValue(CanonicalJson.Serialize(invoice.AsOf(today)), skipInputValidation: true);
+                writer.WriteRawValue(CanonicalJson.Serialize(item.Snapshot.WithRaw(item.Index).AsOf(today)), skipInputValidation: true);
                 continue;
             }
 

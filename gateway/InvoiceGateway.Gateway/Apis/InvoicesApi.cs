@@ -98,7 +98,7 @@ internal static class InvoicesApi
 
         var today = gateway.Today();
         var body = query.IncludeRaw
-            ? CanonicalJson.Serialize(detail.Invoice!.AsOf(today))
+            ? CanonicalJson.Serialize(detail.WithRaw()!.AsOf(today))
             : ServedOverdue.PatchToArray(detail.Invoice!, detail.Json, today);
         var etag = ReferenceEquals(body, detail.Json) ? detail.ETag : EntityTag.For(body);
         http.Response.Headers.ETag = etag;

@@ -1,3 +1,4 @@
+using InvoiceGateway.Caching;
 using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Diagnostics;
 using InvoiceGateway.Gateway.Security;
@@ -32,7 +33,7 @@ internal static class SourcesApi
         TypedResults.Ok((await gateway.ReadableAsync(http).ConfigureAwait(false)).Select(Describe).ToArray());
 
     internal static async Task<Results<Ok<RefreshDocument>, ProblemHttpResult>> RefreshSource(
-        string name, HttpContext http, GatewayContext gateway, InvoiceGateway.Caching.TieredCache cache)
+        string name, HttpContext http, GatewayContext gateway)
     {
         // One answer for "unknown" and "not yours".
         if (await gateway.FindReadableAsync(http, name).ConfigureAwait(false) is not { } source)
@@ -40,7 +41,7 @@ internal static class SourcesApi
             return Problems.NoSuchSource(name);
         }
 
-        await cache.InvalidateAsync(source.CachePrefix, http.RequestAborted).ConfigureAwait(false);
+        var reach = await gateway.Aggregator.Refresher.DropAsync(source, http.RequestAborted).ConfigureAwait(false);
         var outcome = await gateway.Aggregator.ReadListAsync(source, bypass: true, http.RequestAborted).ConfigureAwait(false);
         GatewayMetrics.Of(http)?.RecordSources([outcome]);
         return TypedResults.Ok(new RefreshDocument(
@@ -48,7 +49,8 @@ internal static class SourcesApi
             outcome.State.ToString().ToLowerInvariant(),
             outcome.Count,
             outcome.DurationMs,
-            outcome.Error is { } e ? new SourceErrorDocument(e.Code, e.Message) : null));
+            outcome.Error is { } e ? new SourceErrorDocument(e.Code, e.Message) : null,
+            reach == InvalidationReach.All ? "all" : "local"));
     }
 
     private static SourceDocument Describe(SourceRuntime source)
@@ -86,4 +88,5 @@ internal sealed record SourceDocument(
 
 internal sealed record CacheDocument(TimeSpan Ttl, TimeSpan StaleTtl);
 
-internal sealed record RefreshDocument(string Name, string State, int Count, long DurationMs, SourceErrorDocument? Error);
+/// <summary>What a refresh did; <c>Invalidated</c> says whether every replica was told (<c>all</c>) or only this one (<c>local</c>: Redis did not answer; the others are told when it is back).</summary>
+internal sealed record RefreshDocument(string Name, string State, int Count, long DurationMs, SourceErrorDocument? Error, string Invalidated);

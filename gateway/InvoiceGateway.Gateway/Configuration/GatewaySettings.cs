@@ -28,6 +28,9 @@ internal sealed record GatewaySettings
     /// </summary>
     public Uri? PublicUrl { get; init; }
 
+    /// <summary>How much memory the cache may hold per replica, in MB (<c>Gateway:Cache:MemoryLimitMb</c>). The default value is 1024.</summary>
+    public long CacheMemoryLimitMb { get; init; } = 1024;
+
     /// <summary>The default page size of <c>GET /v1/invoices</c>.</summary>
     public int DefaultLimit { get; init; } = 50;
 

@@ -46,6 +46,7 @@ internal static class GatewaySettingsReader
             Redis = Text(gateway["Redis"]),
             ApiKeys = ReadApiKeys(gateway.GetSection("ApiKeys"), problems),
             Plugins = Text(gateway["Plugins"]) ?? "plugins",
+            CacheMemoryLimitMb = ReadInt(gateway.GetSection("Cache"), "MemoryLimitMb", 16, 1_048_576, problems) ?? 1024,
             Demo = sources.Count == 0 && demoSwitch,
             Tenants = tenants,
             RateLimit = new RateLimitSettings

@@ -217,7 +217,7 @@ internal static class ConnectionsApi
             return failure;
         }
 
-        await services.Cache.InvalidateAsync($"con:{id}:", cancellationToken).ConfigureAwait(false);
+        await services.Cache.RemoveByTagAsync(CacheEntry.SourceTag("con:" + id), cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
@@ -383,7 +383,7 @@ internal sealed record ConnectionServices(
     TenantDirectory Directory,
     TenantChanges Changes,
     InvoiceAggregator Aggregator,
-    TieredCache Cache,
+    InvoiceCache Cache,
     GatewaySettings Settings,
     TimeProvider Time);
 

@@ -36,7 +36,7 @@ internal static class GatewayTelemetry
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation());
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
-            .AddMeter(GatewayMetrics.MeterName, UpstreamClientFactory.MeterName, TieredCache.MeterName)
+            .AddMeter(GatewayMetrics.MeterName, UpstreamClientFactory.MeterName, InvoiceCache.MeterName)
             .AddAspNetCoreInstrumentation());
 
         if (settings.Otlp is null && !settings.Prometheus)

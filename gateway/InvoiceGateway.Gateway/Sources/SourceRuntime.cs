@@ -1,3 +1,4 @@
+using InvoiceGateway.Caching;
 using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Configuration;
 using InvoiceGateway.Upstream;
@@ -34,6 +35,13 @@ internal sealed class SourceRuntime(
     public string? ConnectionId { get; } = connectionId;
 
     public string ListCacheKey => CachePrefix + "list";
+
+    /// <summary>The tag of everything cached for this source (by connection id for a connection), which a refresh drops.</summary>
+    public string CacheTag { get; } = CacheEntry.SourceTag(connectionId is null ? settings.Name : "con:" + connectionId);
+
+    /// <summary>The cache entry options of the list and of details, from the source's <c>Cache</c> and <c>Timeout</c>.</summary>
+    public (CacheEntry List, CacheEntry Detail) CacheEntries { get; } =
+        CacheEntry.ForSource(connectionId is null ? settings.Name : "con:" + connectionId, settings.Cache, settings.Timeout);
 
     public string DetailCacheKey(string sourceId) => CachePrefix + "inv:" + sourceId;
 

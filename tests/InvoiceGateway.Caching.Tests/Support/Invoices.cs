@@ -2,28 +2,29 @@ using InvoiceGateway.Caching;
 
 namespace InvoiceGateway.Caching.Tests.Support;
 
-/// <summary>A stand-in for a cached invoice list.</summary>
-public sealed record Invoices(string Key, int Version);
+/// <summary>A stand-in for a cached invoice list; <see cref="Missing"/> makes it a "not found" answer.</summary>
+public sealed class Invoices : CachedValue, INotFound
+{
+    public required string Key { get; init; }
 
-/// <summary>A fetch delegate that counts its calls and answers <see cref="Invoices"/> with a rising version.</summary>
+    public int Version { get; init; }
+
+    public bool Missing { get; init; }
+
+    public bool IsNotFound => Missing;
+
+    public override string? FindImplausibility() => Key is null ? "no key" : null;
+}
+
+/// <summary>A read delegate that counts its calls and answers <see cref="Invoices"/> with a rising version.</summary>
 public sealed class CountingUpstream
 {
     private int _calls;
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public static ICacheCodec<Invoices> Codec { get; } = new JsonCacheCodec<Invoices>();
-
-    public Func<CancellationToken, Task<Invoices>> Answer(string key, TimeSpan? delay = null) => async ct =>
-    {
-        var version = Interlocked.Increment(ref _calls);
-        if (delay is { } wait)
-        {
-            await Task.Delay(wait, ct);
-        }
-
-        return new Invoices(key, version);
-    };
+    public Func<CancellationToken, Task<Invoices>> Answer(string key, bool missing = false) => _ =>
+        Task.FromResult(new Invoices { Key = key, Version = Interlocked.Increment(ref _calls), Missing = missing, StoredAt = DateTimeOffset.UtcNow });
 
     public Func<CancellationToken, Task<Invoices>> Fail(Exception error) => _ =>
     {
@@ -31,11 +32,12 @@ public sealed class CountingUpstream
         return Task.FromException<Invoices>(error);
     };
 
+    /// <summary>A read that is under way until <paramref name="gate"/> completes.</summary>
     public Func<CancellationToken, Task<Invoices>> Gated(string key, Task gate) => async _ =>
     {
         var version = Interlocked.Increment(ref _calls);
         await gate;
-        return new Invoices(key, version);
+        return new Invoices { Key = key, Version = version, StoredAt = DateTimeOffset.UtcNow };
     };
 }
 
@@ -59,30 +61,5 @@ public static class Eventually
 
             await Task.Delay(50);
         }
-    }
-
-    public static Task<bool> TrueAsync(Func<bool> condition, TimeSpan within) => TrueAsync(() => Task.FromResult(condition()), within);
-}
-
-/// <summary>Counts how often values are encoded and decoded.</summary>
-public sealed class CountingCodec : ICacheCodec<Invoices>
-{
-    private int _encoded;
-    private int _decoded;
-
-    public int Encoded => Volatile.Read(ref _encoded);
-
-    public int Decoded => Volatile.Read(ref _decoded);
-
-    public byte[] Encode(Invoices value)
-    {
-        Interlocked.Increment(ref _encoded);
-        return CountingUpstream.Codec.Encode(value);
-    }
-
-    public Invoices Decode(ReadOnlySpan<byte> bytes)
-    {
-        Interlocked.Increment(ref _decoded);
-        return CountingUpstream.Codec.Decode(bytes);
     }
 }

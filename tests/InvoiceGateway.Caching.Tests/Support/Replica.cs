@@ -1,31 +1,32 @@
-using InvoiceGateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace InvoiceGateway.Caching.Tests.Support;
 
-/// <summary>One gateway replica's cache: its own Redis connection and memory tier, with captured logs.</summary>
+/// <summary>One gateway replica's cache, wired as the gateway wires it (<c>AddInvoiceCache</c>), with captured logs.</summary>
 public sealed class Replica : IDisposable
 {
-    public Replica(RedisServer redis, TimeProvider time, string keyPrefix, RedisStoreOptions? storeOptions = null, TieredCacheOptions? cacheOptions = null)
+    private readonly ServiceProvider _services;
+
+    public Replica(string? redis, string keyPrefix, long memoryLimitMb = 64)
     {
-        // Generous by default: a loaded CI machine must not turn a healthy Redis into a timed-out one.
-        var options = storeOptions ?? new RedisStoreOptions { OperationTimeout = TimeSpan.FromSeconds(5) };
-        options.KeyPrefix = keyPrefix;
-        Store = RedisStore.Connect(redis.Configuration, options, time, Logs.CreateLogger<RedisStore>());
-        Cache = new TieredCache(Store, time, Logs.CreateLogger<TieredCache>(), cacheOptions);
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        services.AddInvoiceCache(new InvoiceCacheOptions { Redis = redis, KeyPrefix = keyPrefix, MemoryLimitMb = memoryLimitMb });
+        _services = services.BuildServiceProvider();
+        Cache = _services.GetRequiredService<InvoiceCache>();
     }
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    public RedisStore Store { get; }
+    public InvoiceCache Cache { get; }
 
-    public TieredCache Cache { get; }
+    public IFusionCache Fusion => _services.GetRequiredService<IFusionCache>();
 
     /// <summary>A key prefix of its own per test, so tests could share one Redis (REDIS_URL).</summary>
     public static string NewKeyPrefix() => $"test-{Guid.NewGuid():N}:";
 
-    public void Dispose()
-    {
-        Cache.Dispose();
-        Store.Dispose();
-    }
+    public void Dispose() => _services.Dispose();
 }

@@ -206,7 +206,7 @@ public sealed class RedisOutageTests
     {
         var parts = invoiceId.Split(':', 2);
         using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(setup.Redis.Configuration + ",abortConnect=false,connectTimeout=1000");
-        // The gateway's key layout: RedisStoreOptions.KeyPrefix "ig:" + SourceRuntime.DetailCacheKey.
+        // The gateway's key layout: InvoiceCacheOptions.KeyPrefix "ig:" + SourceRuntime.DetailCacheKey.
         return await connection.GetDatabase().KeyExistsAsync($"ig:src:{parts[0]}:inv:{parts[1]}");
     }
 }

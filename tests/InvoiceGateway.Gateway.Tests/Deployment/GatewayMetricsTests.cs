@@ -23,7 +23,7 @@ public sealed class GatewayMetricsTests
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 5 }, cancellationToken: ct);
         await using var gateway = await GatewayServer.StartAsync(TestKeys.ConfigFor(sandbox));
         var meters = gateway.Services.GetRequiredService<IMeterFactory>();
-        var cache = gateway.Services.GetRequiredService<TieredCache>();
+        var cache = gateway.Services.GetRequiredService<InvoiceCache>();
         var measurements = new ConcurrentQueue<Measured>();
         using var listener = new MeterListener
         {
@@ -33,7 +33,7 @@ public sealed class GatewayMetricsTests
                 var ours = instrument.Meter.Name switch
                 {
                     GatewayMetrics.MeterName => ReferenceEquals(instrument.Meter.Scope, meters),
-                    TieredCache.MeterName => ReferenceEquals(instrument.Meter.Scope, cache),
+                    InvoiceCache.MeterName => ReferenceEquals(instrument.Meter.Scope, cache),
                     "InvoiceGateway.Upstream" => true,
                     _ => false,
                 };

@@ -1,0 +1,392 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace InvoiceGateway.Caching;
+
+/// <summary>
+/// The gateway's cache: FusionCache with memory in each replica (L1) and, when configured, Redis shared by
+/// the replicas (L2, backplane, distributed locker). This class adds what FusionCache does not know about:
+/// which answers were hits, misses or stale copies, the last read failure of a stale copy, and reads that a
+/// <c>Cache-Control: no-cache</c> request or a background refresh join instead of starting another.
+/// </summary>
+public sealed partial class InvoiceCache : IDisposable
+{
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> of the cache's counters.</summary>
+    public const string MeterName = "InvoiceGateway.Cache";
+
+    private static long s_readSequence;
+
+    private readonly IFusionCache _cache;
+    private readonly IConnectionMultiplexer? _redis;
+    private readonly TimeProvider _time;
+    private readonly ILogger<InvoiceCache> _logger;
+    private readonly CacheMetrics _metrics;
+    private readonly ConcurrentDictionary<string, Task<CachedValue>> _reads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Exception> _failures = new(StringComparer.Ordinal);
+    private int _redisDown;
+
+    /// <summary>Creates the cache over a configured FusionCache (see <see cref="InvoiceCacheServiceCollectionExtensions.AddInvoiceCache"/>).</summary>
+    /// <param name="cache">The FusionCache.</param>
+    /// <param name="redis">The Redis connection of L2, backplane and locker; <see langword="null"/> for memory only.</param>
+    /// <param name="time">The clock that stamps and ages values.</param>
+    /// <param name="logger">The logger.</param>
+    public InvoiceCache(IFusionCache cache, IConnectionMultiplexer? redis, TimeProvider time, ILogger<InvoiceCache> logger)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _cache = cache;
+        _redis = redis;
+        _time = time;
+        _logger = logger;
+        _metrics = new CacheMetrics(this);
+        if (redis is not null)
+        {
+            redis.ConnectionFailed += OnConnectionFailed;
+            redis.ConnectionRestored += OnConnectionRestored;
+            if (!redis.IsConnected)
+            {
+                OnConnectionFailed(redis, null);
+            }
+        }
+    }
+
+    /// <summary>Gets whether Redis is configured (L2, backplane and locker).</summary>
+    public bool HasRedis => _redis is not null;
+
+    /// <summary>
+    /// Answers the cached copy of <paramref name="key"/>, or reads it. A copy younger than Ttl is a hit. An older one
+    /// is served while it is read again in the background (stale). Without a copy, one read per key (per replica,
+    /// and across replicas through the Redis lock) is shared by every request that waits for it (a miss). When a
+    /// read fails and a copy younger than StaleTtl exists, the copy is answered as stale with the failure.
+    /// </summary>
+    /// <typeparam name="T">The cached value.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="entry">The entry options of the key.</param>
+    /// <param name="read">Reads the value from the upstream; bounded in time by itself. Never given the caller's token.</param>
+    /// <param name="ct">The caller's cancellation: stops this caller's wait, not the shared read.</param>
+    /// <returns>The value with its state.</returns>
+    public async Task<CacheResult<T>> GetOrReadAsync<T>(string key, CacheEntry entry, Func<CancellationToken, Task<T>> read, CancellationToken ct)
+        where T : CachedValue
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var started = Volatile.Read(ref s_readSequence);
+        var value = await _cache.GetOrSetAsync<T>(
+                key,
+                async (context, _) =>
+                {
+                    var fresh = await JoinReadAsync(key, read).ConfigureAwait(false);
+                    AdaptOptions(context.Options, fresh, entry);
+                    return fresh;
+                },
+                options: entry.Options,
+                tags: entry.Tags,
+                token: CancellationToken.None)
+            .AsTask()
+            .WaitAsync(ct)
+            .ConfigureAwait(false);
+        return Answer(key, entry, value, started);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="key"/> from the upstream now and stores the value (a <c>Cache-Control: no-cache</c>
+    /// request, or the background refresh). A read of the key already under way in this replica is joined
+    /// instead of starting another. When the read fails, the last good copy is answered as stale with the failure.
+    /// </summary>
+    /// <typeparam name="T">The cached value.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="entry">The entry options of the key.</param>
+    /// <param name="read">Reads the value from the upstream.</param>
+    /// <param name="ct">The caller's cancellation: stops this caller's wait, not the read.</param>
+    /// <returns>The value read (a miss) or the last good copy (stale).</returns>
+    public async Task<CacheResult<T>> ReadAgainAsync<T>(string key, CacheEntry entry, Func<CancellationToken, Task<T>> read, CancellationToken ct)
+        where T : CachedValue
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var started = Volatile.Read(ref s_readSequence);
+        try
+        {
+            var value = await JoinReadAsync(key, read, store: entry).WaitAsync(ct).ConfigureAwait(false);
+            return Answer(key, entry, value, started);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            var found = _cache.TryGet<T>(key, MemoryStaleRead);
+            if (found.HasValue && found.Value is { } stale)
+            {
+                _metrics.Record(CacheState.Stale);
+                return new CacheResult<T>(stale, CacheState.Stale, ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Looks in this replica's memory only, without I/O or reading: e.g. to answer for a source whose read took
+    /// too long. <see cref="CacheState.Hit"/> when younger than Ttl, else <see cref="CacheState.Stale"/>.
+    /// </summary>
+    /// <typeparam name="T">The cached value.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="entry">The entry options of the key.</param>
+    /// <param name="result">The copy, when one is in memory.</param>
+    /// <returns>Whether a copy was found.</returns>
+    public bool TryGetStale<T>(string key, CacheEntry entry, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheResult<T>? result)
+        where T : CachedValue
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var found = _cache.TryGet<T>(key, MemoryStaleRead);
+        if (found.HasValue && found.Value is { } value)
+        {
+            result = Answer(key, entry, value, long.MaxValue);
+            return true;
+        }
+
+        result = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Drops everything tagged <paramref name="tag"/> (a source's list and details): in this replica's memory, in
+    /// Redis and, through the backplane, in every other replica's memory.
+    /// </summary>
+    /// <param name="tag">The tag, e.g. <see cref="CacheEntry.SourceTag"/>.</param>
+    /// <param name="ct">The caller's cancellation.</param>
+    /// <returns>
+    /// How far the removal reached: <see cref="InvalidationReach.All"/> when Redis took it (so every replica is
+    /// told), <see cref="InvalidationReach.Local"/> when only this replica's memory was cleared; FusionCache's
+    /// auto-recovery then tells the others once Redis is back.
+    /// </returns>
+    public async Task<InvalidationReach> RemoveByTagAsync(string tag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        foreach (var key in _failures.Keys)
+        {
+            _failures.TryRemove(key, out _);
+        }
+
+        if (_redis is null)
+        {
+            await _cache.RemoveByTagAsync(tag, token: ct).ConfigureAwait(false);
+            return InvalidationReach.All;
+        }
+
+        try
+        {
+            await _cache.RemoveByTagAsync(tag, ReachingRemoval, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FusionCacheDistributedCacheException or FusionCacheBackplaneException
+                                       or RedisException or TimeoutException)
+        {
+            LogRemovalLocal(_logger, tag, ex.Message);
+            // The memory part ran before Redis was asked; auto-recovery retries the rest.
+            await _cache.RemoveByTagAsync(tag, LocalRemoval, ct).ConfigureAwait(false);
+            return InvalidationReach.Local;
+        }
+
+        return await PingAsync(ct).ConfigureAwait(false) ? InvalidationReach.All : InvalidationReach.Local;
+    }
+
+    /// <summary>Asks Redis whether it answers (readiness). <see langword="true"/> without Redis.</summary>
+    /// <param name="ct">The caller's cancellation.</param>
+    /// <returns>Whether Redis answered within a second.</returns>
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        if (_redis is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_redis is not null)
+        {
+            _redis.ConnectionFailed -= OnConnectionFailed;
+            _redis.ConnectionRestored -= OnConnectionRestored;
+        }
+
+        _metrics.Dispose();
+    }
+
+    // Logged once per transition, never per request: the client raises one event per connection (commands, subscriptions).
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs? e)
+    {
+        if (Interlocked.Exchange(ref _redisDown, 1) == 0)
+        {
+            LogRedisUnavailable(_logger, e?.FailureType.ToString() ?? "not connected at start-up");
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (_redis!.IsConnected && Interlocked.Exchange(ref _redisDown, 0) == 1)
+        {
+            LogRedisAvailable(_logger);
+        }
+    }
+
+    private static readonly FusionCacheEntryOptions MemoryStaleRead = new()
+    {
+        AllowStaleOnReadOnly = true,
+        IsFailSafeEnabled = true,
+        SkipDistributedCacheRead = true,
+    };
+
+    private static readonly FusionCacheEntryOptions ReachingRemoval = new()
+    {
+        AllowBackgroundDistributedCacheOperations = false,
+        AllowBackgroundBackplaneOperations = false,
+        ReThrowDistributedCacheExceptions = true,
+        ReThrowBackplaneExceptions = true,
+        DistributedCacheHardTimeout = TimeSpan.FromSeconds(2),
+        Size = 1,
+    };
+
+    private static readonly FusionCacheEntryOptions LocalRemoval = new()
+    {
+        SkipDistributedCacheWrite = true,
+        SkipBackplaneNotifications = true,
+        Size = 1,
+    };
+
+    private CacheResult<T> Answer<T>(string key, CacheEntry entry, T value, long started)
+        where T : CachedValue
+    {
+        CacheState state;
+        Exception? error = null;
+        if (value.ReadSequence > started)
+        {
+            state = CacheState.Miss;
+        }
+        else if (_time.GetUtcNow() - value.StoredAt < entry.Policy.Ttl)
+        {
+            state = CacheState.Hit;
+        }
+        else
+        {
+            state = CacheState.Stale;
+            error = _failures.TryGetValue(key, out var failure) ? failure : null;
+        }
+
+        _metrics.Record(state);
+        return new CacheResult<T>(value, state, error);
+    }
+
+    /// <summary>
+    /// One read per key in this replica at a time: FusionCache's factory, a no-cache request and the background
+    /// refresh all end up here, and whoever comes while a read is under way gets that read's value.
+    /// </summary>
+    private async Task<T> JoinReadAsync<T>(string key, Func<CancellationToken, Task<T>> read, CacheEntry? store = null)
+        where T : CachedValue
+    {
+        var candidate = new TaskCompletionSource<CachedValue>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _reads.GetOrAdd(key, candidate.Task);
+        if (!ReferenceEquals(running, candidate.Task))
+        {
+            return (T)await running.ConfigureAwait(false);
+        }
+
+        try
+        {
+            var value = await read(CancellationToken.None).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"The read of cache key '{key}' returned null.");
+            value.ReadSequence = Interlocked.Increment(ref s_readSequence);
+            _failures.TryRemove(key, out _);
+            if (store is not null)
+            {
+                await _cache.SetAsync(key, value, WithSize(store, value), store.Tags, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            candidate.SetResult(value);
+            return value;
+        }
+        catch (Exception ex)
+        {
+            _failures[key] = ex;
+            candidate.SetException(ex);
+            _ = candidate.Task.Exception; // observed: a read nobody joined must not raise an unobserved exception
+            throw;
+        }
+        finally
+        {
+            _reads.TryRemove(KeyValuePair.Create(key, candidate.Task));
+        }
+    }
+
+    private static void AdaptOptions(FusionCacheEntryOptions options, CachedValue value, CacheEntry entry)
+    {
+        if (value is ISizedValue sized)
+        {
+            options.Size = Math.Max(1, sized.SizeKb);
+        }
+
+        if (value is INotFound { IsNotFound: true })
+        {
+            var notFound = entry.NotFoundOptions;
+            options.Duration = notFound.Duration;
+            options.IsFailSafeEnabled = false;
+            options.EagerRefreshThreshold = null;
+            options.SkipDistributedCacheWrite = true;
+            options.SkipBackplaneNotifications = true;
+            options.Size = notFound.Size;
+            options.Priority = notFound.Priority;
+        }
+    }
+
+    private static FusionCacheEntryOptions WithSize(CacheEntry entry, CachedValue value)
+    {
+        if (value is INotFound { IsNotFound: true })
+        {
+            return entry.NotFoundOptions;
+        }
+
+        return value is ISizedValue sized ? entry.WithSize(sized.SizeKb) : entry.Options;
+    }
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Redis unavailable ({Reason}); serving from memory and the upstream until it is back")]
+    private static partial void LogRedisUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Redis available again")]
+    private static partial void LogRedisAvailable(ILogger logger);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Refresh of {Tag} reached only this replica ({Reason}); the others are told when Redis is back")]
+    private static partial void LogRemovalLocal(ILogger logger, string tag, string reason);
+}
+
+/// <summary>How far a removal reached.</summary>
+public enum InvalidationReach
+{
+    /// <summary>Only this replica's memory: Redis did not take it (yet).</summary>
+    Local,
+
+    /// <summary>This replica, Redis and, through the backplane, every other replica.</summary>
+    All,
+}
+
+/// <summary>A cached value that knows roughly how much memory it takes, for the memory cache's size limit.</summary>
+public interface ISizedValue
+{
+    /// <summary>Gets the memory the value takes, in KB.</summary>
+    long SizeKb { get; }
+}
+
+/// <summary>A cached "there is no such thing" answer: kept briefly, in this replica's memory only.</summary>
+public interface INotFound
+{
+    /// <summary>Gets whether the value says "not found".</summary>
+    bool IsNotFound { get; }
+}

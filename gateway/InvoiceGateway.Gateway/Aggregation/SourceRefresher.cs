@@ -1,0 +1,73 @@
+using InvoiceGateway.Caching;
+using InvoiceGateway.Contracts;
+using InvoiceGateway.Gateway.Sources;
+
+namespace InvoiceGateway.Gateway.Aggregation;
+
+/// <summary>
+/// The one component that reads a source from its upstream and stores what it read in the cache. Everything that
+/// reads a source goes through here: a request that finds no copy (FusionCache's factory), FusionCache's eager
+/// refresh once a copy's Ttl has passed (in the background, while the copy is served), a
+/// <c>Cache-Control: no-cache</c> request, the admin refresh, and (issue 13) the background sync, which is to call
+/// <see cref="RefreshListAsync"/> when a source's Ttl passes instead of running a scheduler of its own. Reads of
+/// one key in one replica are joined: whoever asks while a read is under way gets that read's result.
+/// </summary>
+internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
+{
+    /// <summary>The cached list of <paramref name="source"/>, read when there is no copy (see <see cref="InvoiceCache.GetOrReadAsync"/>).</summary>
+    public Task<CacheResult<SourceSnapshot>> GetListAsync(SourceRuntime source, CancellationToken cancellationToken) =>
+        cache.GetOrReadAsync(source.ListCacheKey, source.CacheEntries.List, _ => ReadListAsync(source), cancellationToken);
+
+    /// <summary>
+    /// Reads the list of <paramref name="source"/> now (or joins the read under way) and stores it for every
+    /// replica; the last good copy, as stale, when the read fails. The seam of the background sync.
+    /// </summary>
+    public Task<CacheResult<SourceSnapshot>> RefreshListAsync(SourceRuntime source, CancellationToken cancellationToken) =>
+        cache.ReadAgainAsync(source.ListCacheKey, source.CacheEntries.List, _ => ReadListAsync(source), cancellationToken);
+
+    /// <summary>The cached detail of one invoice, read when there is no copy.</summary>
+    public Task<CacheResult<InvoiceDetail>> GetDetailAsync(SourceRuntime source, string sourceId, CancellationToken cancellationToken) =>
+        cache.GetOrReadAsync(source.DetailCacheKey(sourceId), source.CacheEntries.Detail, _ => ReadDetailAsync(source, sourceId), cancellationToken);
+
+    /// <summary>Reads one invoice now (or joins the read under way) and stores it.</summary>
+    public Task<CacheResult<InvoiceDetail>> RefreshDetailAsync(SourceRuntime source, string sourceId, CancellationToken cancellationToken) =>
+        cache.ReadAgainAsync(source.DetailCacheKey(sourceId), source.CacheEntries.Detail, _ => ReadDetailAsync(source, sourceId), cancellationToken);
+
+    /// <summary>Drops every copy of the source in every replica it can reach.</summary>
+    public Task<InvalidationReach> DropAsync(SourceRuntime source, CancellationToken cancellationToken) =>
+        cache.RemoveByTagAsync(source.CacheTag, cancellationToken);
+
+    /// <summary>Reads the whole list from the upstream, bounded by the source's timeout (never by one request: others may be waiting for it).</summary>
+    private async Task<SourceSnapshot> ReadListAsync(SourceRuntime source)
+    {
+        using var bounded = new CancellationTokenSource(source.Settings.Timeout, time);
+        try
+        {
+            var listing = await source.Reader.ListAsync(bounded.Token).ConfigureAwait(false);
+            // One invoice per source id, whatever the adapter (a plug-in included) sent: paged and unpaged reads agree.
+            listing = listing.WithoutDuplicates();
+            return new SourceSnapshot(listing.Invoices, listing.Notices, time.GetUtcNow());
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            throw TimedOut(source);
+        }
+    }
+
+    private async Task<InvoiceDetail> ReadDetailAsync(SourceRuntime source, string sourceId)
+    {
+        using var bounded = new CancellationTokenSource(source.Settings.Timeout, time);
+        try
+        {
+            var invoice = await source.Reader.GetAsync(sourceId, bounded.Token).ConfigureAwait(false);
+            return new InvoiceDetail(invoice, time.GetUtcNow());
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            throw TimedOut(source);
+        }
+    }
+
+    private static UpstreamException TimedOut(SourceRuntime source) =>
+        new(UpstreamErrorCodes.Timeout, $"Source '{source.Name}' did not answer within {source.Settings.Timeout.TotalSeconds:0.###} s.");
+}

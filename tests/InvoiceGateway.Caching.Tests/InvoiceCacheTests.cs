@@ -89,8 +89,15 @@ public sealed class InvoiceCacheTests : IDisposable
     public async Task GetOrReadAsync_When100CallersMissConcurrently_ReadsOnceAndEveryCallerWaitedForThatRead()
     {
         var gate = new TaskCompletionSource();
-        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => Cache.GetOrReadAsync(Key, Entry, _upstream.Gated(Key, gate.Task), Ct))).ToArray();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(_upstream.Calls == 1), TimeSpan.FromSeconds(10)));
+        var asked = 0;
+        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(async () =>
+        {
+            // The call has begun (and noted when) once it hands back its task.
+            var call = Cache.GetOrReadAsync(Key, Entry, _upstream.Gated(Key, gate.Task), Ct);
+            Interlocked.Increment(ref asked);
+            return await call;
+        })).ToArray();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref asked) == 100 && _upstream.Calls == 1), TimeSpan.FromSeconds(10)));
         gate.SetResult();
         var results = await Task.WhenAll(calls);
 

@@ -30,8 +30,8 @@ public sealed class CacheHardeningTests
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
         Assert.True(sandbox.Requests.Count("sendcloud") == 1, $"{sandbox.Requests.Count("sendcloud")} upstream requests. {gateway.Retries()}");
-        // Every answer waited for that one read: they overlapped.
-        Assert.All(answers, a => Assert.Equal("miss", a.Cache));
+        // Several answers came from that one read itself (a miss), not from the copy it left: they overlapped it.
+        Assert.True(answers.Count(a => a.Cache == "miss") > 1, "the requests did not overlap");
     }
 
     [Fact]

@@ -21,7 +21,13 @@ public sealed class InvoicesPageTests(ConsoleFixture fixture)
         Assert.NotEmpty(overdue);
         Assert.Equal(overdue, await console.Page.Locator("#invoice-list tbody tr.overdue")
             .EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)"));
-        await Assertions.Expect(console.Page.Locator("#invoice-list tbody tr.overdue").First).ToContainTextAsync("overdue");
+        foreach (var invoice in expected["data"]!.AsArray().Where(IsOverdue))
+        {
+            var days = invoice!["daysOverdue"]!.GetValue<int>();
+            await Assertions.Expect(console.Page.Locator($"#invoice-list tr[data-id='{invoice["id"]}'] .badge-overdue"))
+                .ToHaveTextAsync($"overdue {days} {(days == 1 ? "day" : "days")}");
+        }
+
         foreach (var source in expected["sources"]!.AsArray())
         {
             await Assertions.Expect(console.Page.Locator($"#source-states tr[data-source='{source!["name"]}']"))
@@ -33,9 +39,51 @@ public sealed class InvoicesPageTests(ConsoleFixture fixture)
         console.AssertNoErrors();
     }
 
-    // Before the canonical model had its overdue flag, gateways said "overdue" as a status.
-    private static bool IsOverdue(JsonNode? invoice) =>
-        invoice!["overdue"]?.GetValue<bool>() == true || (string?)invoice["status"] == "overdue";
+    private static bool IsOverdue(JsonNode? invoice) => invoice!["overdue"]!.GetValue<bool>();
+
+    [Fact]
+    public async Task OverdueFilter_AsksTheApiForOverdueTrue_AndShowsWhatItReturns()
+    {
+        var expected = await fixture.Gateway.Client.GetJsonAsync("v1/invoices?overdue=true&limit=25");
+        var all = await fixture.Gateway.Client.GetAllAsync("limit=500&overdue=true");
+        Assert.NotEmpty(expected.Ids());
+        await using var console = await fixture.OpenAsync(fixture.Gateway);
+        await console.GoToAsync("#/invoices?limit=25", "#invoice-list tbody tr");
+
+        await console.Page.GetByLabel("Overdue", new() { Exact = true }).SelectOptionAsync("true");
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+
+        await console.Page.WaitForURLAsync("**/#/invoices?overdue=true&limit=25");
+        await console.ExpectInvoiceIdsAsync(expected.Ids());
+        await Assertions.Expect(console.Page.Locator("#invoice-list tbody tr:not(.overdue)")).ToHaveCountAsync(0);
+        // Every matching invoice, on every page, is counted as overdue in the totals.
+        await console.Page.WaitForSelectorAsync("#totals");
+        var totals = await console.Page.Locator("#totals tbody tr").EvaluateAllAsync<int[][]>(
+            "rows => rows.map(r => [Number(r.cells[2].textContent), Number(r.cells[5].textContent)])");
+        Assert.Equal(all.Count, totals.Sum(t => t[0]));
+        Assert.All(totals, t => Assert.Equal(t[0], t[1]));
+        await console.ScreenshotAsync("invoices-overdue");
+        console.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task KindFilter_OffersReminders_AndShowsWhatTheApiReturnsForThem()
+    {
+        var expected = await fixture.Gateway.Client.GetJsonAsync("v1/invoices?kind=reminder,creditNote&limit=50");
+        await using var console = await fixture.OpenAsync(fixture.Gateway);
+        await console.GoToAsync("#/invoices", "#invoice-list tbody tr");
+
+        var kind = console.Page.GetByRole(AriaRole.Group, new() { Name = "Kind" });
+        await kind.GetByLabel("reminder", new() { Exact = true }).CheckAsync();
+        await kind.GetByLabel("credit note", new() { Exact = true }).CheckAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+
+        await console.Page.WaitForURLAsync("**/#/invoices?kind=creditNote%2Creminder");
+        var count = expected.Ids().Length;
+        await Assertions.Expect(console.Page.Locator("#results-summary")).ToHaveTextAsync($"Page 1: {count} invoice{(count == 1 ? "" : "s")}.");
+        await console.ExpectInvoiceIdsAsync(expected.Ids());
+        console.AssertNoErrors();
+    }
 
     [Fact]
     public async Task Totals_CountEveryMatchingInvoicePerCurrencyAndStatus()

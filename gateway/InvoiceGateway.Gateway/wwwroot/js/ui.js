@@ -72,6 +72,13 @@ export function badge(text, kind = text) {
   return el('span', { className: `badge badge-${kind}` }, text);
 }
 
+/** The overdue badge: the API computes overdue and daysOverdue when it serves the invoice (SPEC section 3). */
+export function overdueBadge(invoice) {
+  const days = invoice.daysOverdue;
+  const text = typeof days === 'number' ? `overdue ${days} ${days === 1 ? 'day' : 'days'}` : 'overdue';
+  return badge(text, 'overdue');
+}
+
 /** An amount as the API gave it, with its currency, grouped for reading; null stays "not given". */
 export function amount(value, currency) {
   if (value === null || value === undefined) {

@@ -1,6 +1,6 @@
 // One invoice: every canonical field, its lines, warnings and the upstream payload as the source sent it.
 import { getInvoice, checkInvoice, getInvoiceUbl } from '../api.js';
-import { el, append, table, facts, amount, errorBox, words, label, missing, show, badge, dateTime } from '../ui.js';
+import { el, append, table, facts, amount, errorBox, words, label, missing, show, badge, dateTime, overdueBadge } from '../ui.js';
 
 const summary = [
   ['id', 'Id'], ['source', 'Source'], ['sourceId', 'Id at the source'], ['number', 'Number'], ['kind', 'Kind'],
@@ -50,11 +50,11 @@ export async function render(view, context) {
     back,
     el('p', { className: 'lead' },
       `${words(invoice.kind)} from ${invoice.source}, ${words(invoice.status)}`,
-      invoice.overdue ? [' ', badge(`overdue ${invoice.daysOverdue} days`, 'overdue')] : null,
+      invoice.overdue ? [' ', overdueBadge(invoice)] : null,
       cache ? ` · cache: ${cache}` : null),
     section('Summary', facts([
       ...summary.map(([name, label]) => [label, times.has(name) ? dateTime(invoice[name]) : wordsFor(name, invoice[name])]),
-      ['Overdue', invoice.overdue ? `yes, ${invoice.daysOverdue} days` : 'no'],
+      ['Overdue', invoice.overdue ? overdueBadge(invoice) : 'no'],
     ])),
     section('E-invoice (EN 16931)', invoice.kind === 'reminder'
       // Not asked at all: the API answers 422 for a reminder, and a refused request is an error in the browser's console.

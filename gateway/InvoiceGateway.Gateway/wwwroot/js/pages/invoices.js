@@ -1,7 +1,7 @@
 // The Invoices page: the merged list with every filter, sort and the cursor paging of GET /v1/invoices,
 // the state of each source in the answer, and totals per currency and status of everything the query matches.
 import { listInvoices, listSources } from '../api.js';
-import { el, append, table, badge, amount, errorBox, words, missing, units, formatUnits } from '../ui.js';
+import { el, append, table, badge, amount, errorBox, words, missing, units, formatUnits, overdueBadge } from '../ui.js';
 
 const lists = {
   status: ['draft', 'open', 'partiallyPaid', 'paid', 'cancelled', 'unknown'],
@@ -177,16 +177,6 @@ function incomplete(sources) {
     `Incomplete answer (${parts.join('; ')}). The other sources are listed; see "Sources in this answer".`);
 }
 
-// Older gateways said "overdue" as a status; the canonical model has a separate flag (SPEC section 3).
-function isOverdue(invoice) {
-  return invoice.overdue === true || invoice.status === 'overdue';
-}
-
-function overdueText(invoice) {
-  const days = invoice.daysOverdue;
-  return typeof days === 'number' ? `overdue ${days} ${days === 1 ? 'day' : 'days'}` : 'overdue';
-}
-
 function counterparty(invoice) {
   const party = invoice.direction === 'receivable' ? invoice.recipient : invoice.issuer;
   return party?.name ?? null;
@@ -198,7 +188,7 @@ function invoiceTable(invoices) {
     { label: 'Gross', numeric: true }, { label: 'Outstanding', numeric: true }, { label: 'Warnings', numeric: true },
   ];
   const rows = invoices.map((invoice) => ({
-    props: { className: isOverdue(invoice) ? 'overdue' : undefined, dataset: { id: invoice.id } },
+    props: { className: invoice.overdue ? 'overdue' : undefined, dataset: { id: invoice.id } },
     cells: [
       el('a', { href: `#/invoices/${encodeURIComponent(invoice.id)}` }, invoice.number ?? invoice.sourceId),
       invoice.source,
@@ -206,7 +196,7 @@ function invoiceTable(invoices) {
       words(invoice.status),
       counterparty(invoice) ?? missing(),
       invoice.issueDate ?? missing(),
-      [invoice.dueDate ?? missing(), isOverdue(invoice) ? [' ', badge(overdueText(invoice), 'overdue')] : null],
+      [invoice.dueDate ?? missing(), invoice.overdue ? [' ', overdueBadge(invoice)] : null],
       amount(invoice.totals?.gross, invoice.currency),
       amount(invoice.totals?.due, invoice.currency),
       String(invoice.warnings?.length ?? 0),
@@ -328,7 +318,7 @@ async function addUpTotals(query, context) {
       group.count += 1;
       add(group.gross, invoice.totals?.gross);
       add(group.due, invoice.totals?.due);
-      group.overdue += isOverdue(invoice) ? 1 : 0;
+      group.overdue += invoice.overdue ? 1 : 0;
       groups.set(key, group);
     }
     count += body.data.length;

@@ -173,6 +173,7 @@ internal static class GatewayHost
         app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));
         app.MapConnectionsApi().RequireAuthorization(GatewayPolicies.Connect);
         app.MapTenantKeysApi().RequireAuthorization(GatewayPolicies.App);
+        app.MapConnectLinksApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         GatewayAuthentication.WarnWhenAnonymous(app);
 

@@ -64,7 +64,7 @@ public sealed class AccessibilityTests(ConsoleFixture fixture)
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
     }
 
-    private static async Task AssertAccessibleAsync(IPage page)
+    internal static async Task AssertAccessibleAsync(IPage page)
     {
         var unlabelled = await page.EvaluateAsync<string[]>("""
             () => [...document.querySelectorAll('input, select, textarea')]

@@ -50,7 +50,10 @@ internal static class ConnectionsApi
             d.Plan.NeededOptions,
             d.Plan.Settings.RequestsPerSecond)).ToArray();
 
-    internal static async Task<IResult> Create(HttpContext http, [AsParameters] ConnectionServices services)
+    internal static Task<IResult> Create(HttpContext http, [AsParameters] ConnectionServices services) => CreateFor(http, services, allowedSources: null);
+
+    /// <summary>Creates a connection; <paramref name="allowedSources"/> (a connect link's) limits the definitions it may be of.</summary>
+    internal static async Task<IResult> CreateFor(HttpContext http, ConnectionServices services, IReadOnlyList<string>? allowedSources)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var strict = ReadVerify(http.Request.Query, errors);
@@ -63,6 +66,11 @@ internal static class ConnectionsApi
         if (input.Name is null && !errors.ContainsKey("name"))
         {
             ConnectionInput.Add(errors, "name", "name is required.");
+        }
+
+        if (allowedSources is not null && input.Source is { } asked && !allowedSources.Contains(asked, StringComparer.Ordinal))
+        {
+            ConnectionInput.Add(errors, "source", $"The connect link allows these sources only: {Names(allowedSources)}.");
         }
 
         var definition = FindDefinition(input.Source, services, errors, required: true);

@@ -15,8 +15,11 @@ internal static partial class GatewayAuthentication
         services.AddSingleton(new ApiKeyMatcher(settings.ApiKeys));
         services.AddSingleton(new FailedKeyThrottle(settings.RateLimit));
         services.AddSingleton<IAuthorizationHandler, SourceScopeHandler>();
+        services.AddSingleton<Connections.ConnectLinkTokens>();
         services.AddAuthentication(ApiKeyDefaults.AuthenticationScheme)
-            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null);
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Connections.ConnectLinkAuthenticationHandler>(
+                Connections.ConnectLinkDefaults.AuthenticationScheme, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
             .AddPolicy(GatewayPolicies.Admin, policy => policy.RequireRole(GatewayRoles.Admin))
@@ -24,6 +27,8 @@ internal static partial class GatewayAuthentication
             .AddPolicy(GatewayPolicies.Operate, policy => policy.RequireRole(GatewayRoles.Admin, GatewayRoles.App))
             .AddPolicy(GatewayPolicies.Connect, policy => policy.RequireAssertion(context =>
                 context.User.IsInRole(GatewayRoles.Admin) || context.User.IsInRole(GatewayRoles.App) || context.User.TenantOfKey() is not null))
+            .AddPolicy(GatewayPolicies.ConnectLink, policy => policy
+                .AddAuthenticationSchemes(Connections.ConnectLinkDefaults.AuthenticationScheme).RequireAuthenticatedUser())
             .AddPolicy(GatewayPolicies.ReadSource, policy => policy.AddRequirements(SourceScopeRequirement.Instance));
         return services;
     }

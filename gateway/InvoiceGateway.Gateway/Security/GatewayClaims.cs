@@ -53,6 +53,9 @@ internal static class GatewayPolicies
     /// <summary>Managing a tenant's connections: an admin or app key, or the tenant's own key.</summary>
     public const string Connect = "connect";
 
+    /// <summary>The bearer of a connect link's token (<c>X-Connect-Token</c>): its own scheme, and nothing else accepts it.</summary>
+    public const string ConnectLink = "connect-link";
+
     /// <summary>Resource-based: the caller may read the source whose name is the resource.</summary>
     public const string ReadSource = "read-source";
 }

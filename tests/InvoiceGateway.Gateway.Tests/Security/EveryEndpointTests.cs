@@ -33,6 +33,8 @@ public sealed class EveryEndpointTests(KeyedGatewayFixture fixture) : IClassFixt
         var endpoints = EndpointInventory.Enumerate(fixture.Gateway.Services, Values).Where(e => !e.AllowsAnonymous).ToArray();
         Assert.Contains(endpoints, e => e.Route == "/v1/invoices/{id}");
         Assert.Contains(endpoints, e => e.Route == "/v1/sources/{name}/raw/{**path}");
+        Assert.Contains(endpoints, e => e.Route == "/v1/connect-links");
+        Assert.Contains(endpoints, e => e.Route == "/v1/connect-links/current/connections");
 
         var answers = new List<string>();
         foreach (var endpoint in endpoints)

@@ -103,3 +103,29 @@ export function listSources() {
 export function refreshSource(name) {
   return json('POST', `/v1/sources/${encodeURIComponent(name)}/refresh`);
 }
+
+// The connect page's link token: read from the link once, then kept in sessionStorage and sent in a header,
+// so it leaves the address bar (and the browser history) at once. It allows nothing but what the link allows.
+const tokenName = 'invoicegateway.connectToken';
+const tokenHeader = 'X-Connect-Token';
+
+export function takeConnectToken() {
+  const url = new URL(window.location.href);
+  const token = url.searchParams.get('token');
+  if (token) {
+    sessionStorage.setItem(tokenName, token);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search);
+  }
+  return sessionStorage.getItem(tokenName);
+}
+
+/** GET /v1/connect-links/current: what the link allows (tenant, return address, sources and the fields each needs). */
+export function describeConnectLink(token) {
+  return json('GET', '/v1/connect-links/current', { headers: { [tokenHeader]: token } });
+}
+
+/** POST /v1/connect-links/current/connections: creates the connection for the link's tenant; answers its first read. */
+export function connectSource(token, connection) {
+  return json('POST', '/v1/connect-links/current/connections', { headers: { [tokenHeader]: token }, body: connection });
+}

@@ -63,7 +63,7 @@ internal static class ConnectLinksApi
         expiresAt = expiresAt.AddTicks(-(expiresAt.Ticks % TimeSpan.TicksPerSecond));
         var token = tokens.Seal(new ConnectLink(link.Tenant, link.Sources, link.ReturnUrl, expiresAt));
         var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/connect?token={token}";
-        return TypedResults.Created((string?)null, new ConnectLinkDocument(url, expiresAt));
+        return TypedResults.Created((string?)null, new ConnectLinkDocument(url, expiresAt.UtcDateTime));
     }
 
     internal static ConnectLinkDescription Describe(ClaimsPrincipal user, ConnectionDefinitions definitions)
@@ -73,7 +73,7 @@ internal static class ConnectLinksApi
         return new ConnectLinkDescription(
             link.Tenant,
             link.ReturnUrl,
-            link.ExpiresAt,
+            link.ExpiresAt.UtcDateTime,
             ConnectionsApi.Definitions(definitions).Where(d => allowed.Contains(d.Name)).ToArray());
     }
 
@@ -197,9 +197,10 @@ internal static class ConnectLinksApi
 /// <summary>What a connect link allows, as sealed in its token.</summary>
 internal sealed record ConnectLink(string Tenant, IReadOnlyList<string> Sources, string ReturnUrl, DateTimeOffset ExpiresAt);
 
-internal sealed record ConnectLinkDocument(string Url, DateTimeOffset ExpiresAt);
+// Expiry as a UTC date-time ("...Z"), like every date-time of the API.
+internal sealed record ConnectLinkDocument(string Url, DateTime ExpiresAt);
 
-internal sealed record ConnectLinkDescription(string Tenant, string ReturnUrl, DateTimeOffset ExpiresAt, DefinitionDocument[] Sources);
+internal sealed record ConnectLinkDescription(string Tenant, string ReturnUrl, DateTime ExpiresAt, DefinitionDocument[] Sources);
 
 /// <summary>Seals and opens connect link tokens (Data Protection, its own purpose: no other protected value opens as one).</summary>
 internal sealed class ConnectLinkTokens(IDataProtectionProvider protection, TimeProvider time)

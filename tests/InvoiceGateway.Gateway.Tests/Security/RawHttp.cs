@@ -51,7 +51,8 @@ public sealed record RawAnswer(int Status, IReadOnlyDictionary<string, string> H
 
     internal static RawAnswer Parse(byte[] bytes, bool head)
     {
-        var text = Encoding.UTF8.GetString(bytes);
+        // Latin-1 maps each byte to one char, so chunk sizes (bytes) are char counts; the body is decoded as UTF-8 after.
+        var text = Encoding.Latin1.GetString(bytes);
         var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         Assert.True(end > 0, $"not an HTTP answer: '{text}'");
         var lines = text[..end].Split("\r\n");
@@ -71,7 +72,7 @@ public sealed record RawAnswer(int Status, IReadOnlyDictionary<string, string> H
             body = Unchunk(body);
         }
 
-        return new RawAnswer(status, headers, body);
+        return new RawAnswer(status, headers, Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(body)));
     }
 
     private static string Unchunk(string chunked)
@@ -92,7 +93,6 @@ public sealed record RawAnswer(int Status, IReadOnlyDictionary<string, string> H
                 break;
             }
 
-            // Sizes count bytes; the bodies these tests read are ASCII JSON.
             body.Append(chunked, lineEnd + 2, size);
             position = lineEnd + 2 + size + 2;
         }

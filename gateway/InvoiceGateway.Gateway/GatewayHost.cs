@@ -92,7 +92,12 @@ internal static class GatewayHost
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            // The server clients are told to call is configured (Gateway:PublicUrl), never taken from the request's Host.
+            document.Servers = settings.PublicUrl is { } url ? [new Microsoft.OpenApi.OpenApiServer { Url = url.ToString().TrimEnd('/') }] : [];
+            return Task.CompletedTask;
+        }));
         services.AddGatewayRateLimiting(settings.RateLimit);
         services.AddGatewayMetrics();
         builder.AddGatewayTelemetry(settings.Telemetry);

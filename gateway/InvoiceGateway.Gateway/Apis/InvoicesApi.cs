@@ -80,6 +80,17 @@ internal static class InvoicesApi
         return new InvoiceListResult(page, outcomes, query.IncludeRaw, query.Today);
     }
 
+    /// <summary>
+    /// A source's id becomes one path segment of the upstream's detail URL: a dot segment or a separator
+    /// would make it another URL of the same API (the list, the API root) read with the source's credentials.
+    /// </summary>
+    internal static bool IsSourceId(string sourceId) =>
+        sourceId.Length is > 0 and <= MaxSourceIdLength
+        && sourceId is not ("." or "..")
+        && sourceId.AsSpan().IndexOfAny('/', '\\') < 0
+        && !sourceId.AsSpan().ContainsAnyInRange('\u0000', '\u001f')
+        && !sourceId.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
+
     internal static async Task<IResult> GetInvoice(string id, HttpContext http, GatewayContext gateway)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -122,10 +133,10 @@ internal static class InvoicesApi
         var separator = id.IndexOf(':', StringComparison.Ordinal);
         var sourceName = separator > 0 ? id[..separator] : string.Empty;
         var sourceId = separator > 0 ? id[(separator + 1)..] : string.Empty;
-        if (separator <= 0 || !GatewayNames.IsSourceName(sourceName) || sourceId.Length is 0 or > MaxSourceIdLength
-            || sourceId.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || sourceId.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
+        if (separator <= 0 || !GatewayNames.IsSourceName(sourceName) || !IsSourceId(sourceId))
         {
-            InvoiceQuery.Add(errors, "id", $"An invoice id has the form {{source}}:{{sourceId}} (sourceId 1-{MaxSourceIdLength} printable characters).");
+            InvoiceQuery.Add(errors, "id",
+                $"An invoice id has the form {{source}}:{{sourceId}} (sourceId 1-{MaxSourceIdLength} printable characters, not '.' or '..', without '/' or '\\').");
         }
 
         if (errors.Count > 0)

@@ -7,13 +7,24 @@ internal static class Problems
 {
     private const string TypeBase = "https://github.com/invoicegateway/invoicegateway#errors-";
 
-    public static ProblemHttpResult BadRequest(Dictionary<string, string[]> errors) =>
-        TypedResults.Problem(
+    /// <summary>Messages kept per parameter: a query repeating one bad value thousands of times must not get an answer many times its size.</summary>
+    public const int MaxMessagesPerParameter = 10;
+
+    public static ProblemHttpResult BadRequest(Dictionary<string, string[]> errors)
+    {
+        var capped = errors.ToDictionary(
+            e => e.Key,
+            e => e.Value.Length <= MaxMessagesPerParameter
+                ? e.Value
+                : [.. e.Value.Take(MaxMessagesPerParameter), $"And {e.Value.Length - MaxMessagesPerParameter} more problems with '{e.Key}'."],
+            StringComparer.Ordinal);
+        return TypedResults.Problem(
             title: "The request has invalid parameters.",
-            detail: string.Join(" ", errors.SelectMany(e => e.Value)),
+            detail: string.Join(" ", capped.SelectMany(e => e.Value)),
             statusCode: StatusCodes.Status400BadRequest,
             type: TypeBase + "400",
-            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+            extensions: new Dictionary<string, object?> { ["errors"] = capped });
+    }
 
     public static ProblemHttpResult Status(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(

@@ -3,6 +3,8 @@ using InvoiceGateway.Gateway.Apis;
 using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -85,6 +87,13 @@ internal static class RawPassthrough
             refusal = Problems.Status(StatusCodes.Status405MethodNotAllowed, "Method not allowed.",
                 "The raw passthrough reads only: GET or HEAD.");
         }
+        else if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            // A client's mistake, refused before anything is forwarded (YARP would fail reading it and blame the source).
+            refusal = context.Request.ContentLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize
+                ? Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large.", "A GET or HEAD to the raw passthrough has no body.")
+                : Problems.BadRequest(new Dictionary<string, string[]> { ["body"] = ["A GET or HEAD to the raw passthrough has no body."] });
+        }
         else if (!IsSafePath(context.Request.Path.Value ?? string.Empty, context.Request.Query))
         {
             refusal = Problems.BadRequest(new Dictionary<string, string[]>
@@ -102,6 +111,11 @@ internal static class RawPassthrough
             await refusal.ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
+
+        // A read is never upgraded to another protocol (WebSocket, h2c) on the source's behalf.
+        context.Request.Headers.Remove(HeaderNames.Upgrade);
+        context.Features.Set<IHttpUpgradeFeature>(null);
+        context.Features.Set<IHttpExtendedConnectFeature>(null);
 
         // From here on the answer is the upstream's own, passed as it is (no problem body over an
         // upstream 404); only a failure to forward at all becomes the gateway's problem.
@@ -163,7 +177,8 @@ internal static class RawPassthrough
 
         foreach (var segment in rest.Split('/'))
         {
-            if (segment is "." or "..")
+            // "..;x" is a dot segment to servers that strip path parameters (Tomcat, Spring).
+            if (segment.Split(';')[0] is "." or "..")
             {
                 return false;
             }

@@ -35,6 +35,10 @@ public sealed class PathTraversalTests(PassthroughFixture fixture) : IClassFixtu
         "/v1/sources/echo/raw///evil.example/x",
         "/v1/sources/echo/raw/http://{elsewhere}/x",
         "/v1/sources/echo/raw//{elsewhere}/x",
+        "/v1/sources/echo/raw/..;/admin",
+        "/v1/sources/echo/raw/a/..;/..;/admin",
+        "/v1/sources/echo/raw/..;jsessionid=1/admin",
+        "/v1/sources/echo/raw/.;/x",
     };
 
     [Theory]

@@ -12,7 +12,7 @@ public static class RawHttp
     private const int MaxResponseBytes = 4 * 1024 * 1024;
 
     public static async Task<RawAnswer> SendAsync(
-        Uri server, string method, string target, IEnumerable<(string Name, string Value)>? headers = null, string? host = null)
+        Uri server, string method, string target, IEnumerable<(string Name, string Value)>? headers = null, string? host = null, string? body = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -29,8 +29,13 @@ public static class RawHttp
             request.Append(name).Append(": ").Append(value).Append("\r\n");
         }
 
-        request.Append("\r\n");
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()), timeout.Token);
+        if (body is not null)
+        {
+            request.Append("Content-Length: ").Append(Encoding.UTF8.GetByteCount(body)).Append("\r\n");
+        }
+
+        request.Append("\r\n").Append(body);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), timeout.Token);
 
         using var received = new MemoryStream();
         var buffer = new byte[16 * 1024];

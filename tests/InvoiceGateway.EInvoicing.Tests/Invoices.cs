@@ -9,7 +9,9 @@ internal static class Invoices
     {
         Name = "Nordlys Regnskap AS",
         OrganizationNumber = "913456782",
+        OrganizationScheme = "0192",
         VatNumber = "NO913456782MVA",
+        ElectronicAddress = new ElectronicAddress("0192", "913456782"),
         Email = "faktura@nordlysregnskap.no",
         Address = new PostalAddress("Storgata 12", null, "0155", "OSLO", "NO"),
     };
@@ -19,6 +21,7 @@ internal static class Invoices
         Name = "Havblikk AS",
         OrganizationNumber = "998877665",
         VatNumber = "NO998877665MVA",
+        ElectronicAddress = new ElectronicAddress("0192", "998877665"),
         Address = new PostalAddress("Strandkaien 3", "2. etasje", "5003", "BERGEN", "NO"),
     };
 
@@ -38,6 +41,8 @@ internal static class Invoices
         IssueDate = new DateOnly(2026, 11, 2),
         DueDate = new DateOnly(2026, 11, 16),
         DeliveryDate = new DateOnly(2026, 10, 30),
+        DeliveryAddress = new PostalAddress("Kaiveien 7", null, "5003", "BERGEN", "NO"),
+        PaymentTerms = "14 dager netto",
         Currency = "NOK",
         Totals = new InvoiceTotals(Net: 2400.00m, Tax: 510.00m, Gross: 2910.00m, Due: 2910.00m),
         Issuer = Seller,

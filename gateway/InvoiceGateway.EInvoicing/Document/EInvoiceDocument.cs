@@ -45,6 +45,9 @@ internal sealed record EInvoiceDocument
     /// <summary>Actual delivery date [BT-72].</summary>
     public DateOnly? DeliveryDate { get; init; }
 
+    /// <summary>Deliver to address [BG-15].</summary>
+    public PostalAddress? DeliveryAddress { get; init; }
+
     /// <summary>Seller [BG-4].</summary>
     public Party? Seller { get; init; }
 
@@ -98,6 +101,8 @@ internal sealed record EInvoiceDocument
             SalesOrder = invoice.References.Order,
             Period = invoice.Period is { Start: null, End: null } ? null : invoice.Period,
             DeliveryDate = invoice.DeliveryDate,
+            DeliveryAddress = invoice.DeliveryAddress,
+            PaymentTerms = invoice.PaymentTerms,
             Seller = seller,
             Buyer = buyer,
             Payment = invoice.Payment,

@@ -30,8 +30,11 @@ internal static class OwnerSide
         return source with
         {
             Name = source.Name ?? owner.Name,
+            // A number and its scheme belong together: the owner's scheme only comes with the owner's number.
             OrganizationNumber = source.OrganizationNumber ?? owner.OrganizationNumber,
+            OrganizationScheme = source.OrganizationNumber is null ? owner.OrganizationScheme : source.OrganizationScheme,
             VatNumber = source.VatNumber ?? owner.VatNumber,
+            ElectronicAddress = source.ElectronicAddress ?? owner.ElectronicAddress,
             CustomerNumber = source.CustomerNumber ?? owner.CustomerNumber,
             Email = source.Email ?? owner.Email,
             Phone = source.Phone ?? owner.Phone,

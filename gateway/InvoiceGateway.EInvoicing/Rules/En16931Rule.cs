@@ -24,9 +24,12 @@ internal abstract class En16931Rule
 }
 
 /// <summary>A mandatory business term of the invoice: broken when the term is absent.</summary>
-internal sealed class MandatoryTerm(string id, string field, string message, Func<EInvoiceDocument, bool> present) : En16931Rule
+internal sealed class MandatoryTerm(string id, string field, string message, Func<EInvoiceDocument, bool> present, RuleFlag flag = RuleFlag.Fatal)
+    : En16931Rule
 {
     public override string Id => id;
+
+    public override RuleFlag Flag => flag;
 
     public override IEnumerable<RuleResult> Check(EInvoiceDocument document)
     {

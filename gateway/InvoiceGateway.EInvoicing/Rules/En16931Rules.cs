@@ -11,6 +11,7 @@ internal static class En16931Rules
         new BrCo04(), new BrCo09(), new BrCo10(), new BrCo13(), new BrCo14(), new BrCo15(), new BrCo16(), new BrCo17(),
         new BrCo18(), new BrCo26(), new BrS01(), new BrS02(), new BrS09(), new BrCl04(), new BrCl14(), new BrCl23(),
         .. DecimalsRule.All,
+        .. PeppolRules.All,
     ];
 
     public static En16931Report Check(EInvoiceDocument document)

@@ -75,6 +75,18 @@ internal static class MandatoryTerms
         "If both Invoicing period start date (BT-73) and Invoicing period end date (BT-74) are given then the end date shall be later or equal to the start date.",
         d => d.Period is not { Start: { } start, End: { } end } || end >= start);
 
+    public static readonly En16931Rule Br57 = new MandatoryTerm(
+        "BR-57", "deliveryAddress.country", "Each Deliver to address (BG-15) shall contain a Deliver to country code (BT-80).",
+        d => d.DeliveryAddress is null || !string.IsNullOrWhiteSpace(d.DeliveryAddress.Country));
+
+    public static readonly En16931Rule Br62 = new MandatoryTerm(
+        "BR-62", "issuer.electronicAddress.scheme", "The Seller electronic address (BT-34) shall have a Scheme identifier.",
+        d => d.Seller?.ElectronicAddress?.Value is null || !string.IsNullOrWhiteSpace(d.Seller.ElectronicAddress.Scheme));
+
+    public static readonly En16931Rule Br63 = new MandatoryTerm(
+        "BR-63", "recipient.electronicAddress.scheme", "The Buyer electronic address (BT-49) shall have a Scheme identifier.",
+        d => d.Buyer?.ElectronicAddress?.Value is null || !string.IsNullOrWhiteSpace(d.Buyer.ElectronicAddress.Scheme));
+
     public static IEnumerable<En16931Rule> All =>
-        [Br02, Br03, Br05, Br06, Br07, Br08, Br09, Br10, Br11, Br12, Br13, Br14, Br15, Br16, Br22, Br23, Br24, Br25, Br26, Br27, Br29];
+        [Br02, Br03, Br05, Br06, Br07, Br08, Br09, Br10, Br11, Br12, Br13, Br14, Br15, Br16, Br22, Br23, Br24, Br25, Br26, Br27, Br29, Br57, Br62, Br63];
 }

@@ -89,6 +89,9 @@ internal sealed class UblWriter
 
     private XElement Party(Party? party) =>
         new(Cac + "Party",
+            party?.ElectronicAddress is { Value: { } endpoint } electronic
+                ? Identifier("EndpointID", endpoint, electronic.Scheme)
+                : null,
             party?.Address is { } address ? PostalAddress(address) : null,
             party?.VatNumber is { } vat
                 ? new XElement(Cac + "PartyTaxScheme", Basic("CompanyID", vat), TaxScheme())
@@ -103,19 +106,25 @@ internal sealed class UblWriter
                 : new XElement(Cac + "Contact", Basic("Telephone", party.Phone), Basic("ElectronicMail", party.Email)));
 
     /// <summary>BG-5 / BG-8 postal address: street (BT-35/50), additional street (BT-36/51), city (BT-37/52), post code (BT-38/53), country (BT-40/55).</summary>
-    private static XElement PostalAddress(PostalAddress address) =>
-        new(Cac + "PostalAddress",
+    private static XElement PostalAddress(PostalAddress address) => Address("PostalAddress", address);
+
+    private static XElement Address(string name, PostalAddress address) =>
+        new(Cac + name,
             Basic("StreetName", address.Line1),
             Basic("AdditionalStreetName", address.Line2),
             Basic("CityName", address.City),
             Basic("PostalZone", address.PostalCode),
             address.Country is { } country ? new XElement(Cac + "Country", Basic("IdentificationCode", country)) : null);
 
-    /// <summary>BG-13 delivery information: BT-72 actual delivery date.</summary>
+    /// <summary>BG-13 delivery information: BT-72 actual delivery date, BG-15 deliver to address (BT-75 to BT-80).</summary>
     private XElement? DeliveryInformation() =>
-        document.DeliveryDate is not { } delivered
+        document.DeliveryDate is null && document.DeliveryAddress is null
             ? null
-            : new XElement(Cac + "Delivery", Basic("ActualDeliveryDate", delivered));
+            : new XElement(Cac + "Delivery",
+                Basic("ActualDeliveryDate", document.DeliveryDate),
+                document.DeliveryAddress is { } address
+                    ? new XElement(Cac + "DeliveryLocation", Address("Address", address))
+                    : null);
 
     /// <summary>
     /// BG-16 payment instructions: BT-81 means (30, credit transfer, when an account is given; else 1, not defined),
@@ -214,11 +223,15 @@ internal sealed class UblWriter
 
     private static XElement TaxScheme() => new(Cac + "TaxScheme", Basic("ID", "VAT"));
 
-    /// <summary>The ISO 6523 scheme of a party's organization number: 0192 for a Norwegian one (Enhetsregisteret).</summary>
+    /// <summary>
+    /// The ISO 6523 scheme of a party's organization number: the source's, else 0192 for a Norwegian one
+    /// (Enhetsregisteret: a party in Norway with a nine-digit number).
+    /// </summary>
     private static string? OrganizationScheme(Party party) =>
-        party.Address?.Country == "NO" && party.OrganizationNumber is { Length: 9 } number && number.All(char.IsAsciiDigit)
+        party.OrganizationScheme
+        ?? (party.Address?.Country == "NO" && party.OrganizationNumber is { Length: 9 } number && number.All(char.IsAsciiDigit)
             ? "0192"
-            : null;
+            : null);
 
     private static XElement? Basic(string name, string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : new XElement(Cbc + name, value);

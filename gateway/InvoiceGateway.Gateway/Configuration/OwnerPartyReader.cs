@@ -11,8 +11,10 @@ internal static class OwnerPartyReader
 {
     private static readonly HashSet<string> OwnerKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Name", "OrganizationNumber", "VatNumber", "Email", "Phone", "Website", "Address",
+        "Name", "OrganizationNumber", "OrganizationScheme", "VatNumber", "ElectronicAddress", "Email", "Phone", "Website", "Address",
     };
+
+    private static readonly HashSet<string> ElectronicAddressKeys = new(StringComparer.OrdinalIgnoreCase) { "Scheme", "Value" };
 
     private static readonly HashSet<string> AddressKeys = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -29,11 +31,17 @@ internal static class OwnerPartyReader
         Unknown(owner, OwnerKeys, problems);
         var address = owner.GetSection("Address");
         Unknown(address, AddressKeys, problems);
+        var electronic = owner.GetSection("ElectronicAddress");
+        Unknown(electronic, ElectronicAddressKeys, problems);
         var party = new Party
         {
             Name = Text(owner, "Name", 200, problems),
             OrganizationNumber = Text(owner, "OrganizationNumber", 35, problems),
+            OrganizationScheme = Text(owner, "OrganizationScheme", 4, problems),
             VatNumber = Text(owner, "VatNumber", 35, problems),
+            ElectronicAddress = electronic.GetChildren().Any()
+                ? new ElectronicAddress(Text(electronic, "Scheme", 4, problems), Text(electronic, "Value", 200, problems))
+                : null,
             Email = Text(owner, "Email", 254, problems),
             Phone = Text(owner, "Phone", 35, problems),
             Website = Text(owner, "Website", 200, problems),
@@ -55,6 +63,16 @@ internal static class OwnerPartyReader
         if (party.OrganizationNumber is { } number && !number.All(char.IsAsciiLetterOrDigit))
         {
             problems.Add($"{owner.Path}:OrganizationNumber must be letters and digits only (e.g. 918713867), not '{number}'.");
+        }
+
+        if (party.OrganizationScheme is { } scheme && !(scheme.Length == 4 && scheme.All(char.IsAsciiDigit)))
+        {
+            problems.Add($"{owner.Path}:OrganizationScheme must be an ISO 6523 ICD of four digits (e.g. 0192), not '{scheme}'.");
+        }
+
+        if (party.ElectronicAddress is { } endpoint && (endpoint.Scheme is null || endpoint.Value is null))
+        {
+            problems.Add($"{electronic.Path} needs both Scheme (e.g. 0192) and Value (e.g. 913456782).");
         }
 
         if (party.VatNumber is { } vat && !(vat.Length > 2 && char.IsAsciiLetter(vat[0]) && char.IsAsciiLetter(vat[1])))

@@ -28,7 +28,9 @@ internal static class DemoMode
     {
         Name = "Nordlys Regnskap AS",
         OrganizationNumber = "913456782",
+        OrganizationScheme = "0192",
         VatNumber = "NO913456782MVA",
+        ElectronicAddress = new ElectronicAddress("0192", "913456782"),
         Email = "faktura@nordlysregnskap.no",
         Address = new PostalAddress("Storgata 12", null, "0155", "OSLO", "NO"),
     };

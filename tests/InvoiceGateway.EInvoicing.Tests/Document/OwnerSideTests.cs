@@ -38,6 +38,16 @@ public class OwnerSideTests
     }
 
     [Fact]
+    public void AnOrganizationNumberKeepsItsOwnScheme()
+    {
+        var fromOwner = OwnerSide.Complete(new Party { Name = "Kari" }, Owner with { OrganizationScheme = "0192" })!;
+        var fromSource = OwnerSide.Complete(new Party { OrganizationNumber = "12345678", OrganizationScheme = null }, Owner with { OrganizationScheme = "0192" })!;
+
+        Assert.Equal(("923456783", "0192"), (fromOwner.OrganizationNumber, fromOwner.OrganizationScheme));
+        Assert.Equal(("12345678", null), (fromSource.OrganizationNumber, fromSource.OrganizationScheme));
+    }
+
+    [Fact]
     public void TheSourcesAddress_IsKeptWhole_EvenWhenItLacksParts()
     {
         var partial = new PostalAddress(null, null, null, "BERGEN", "NO");

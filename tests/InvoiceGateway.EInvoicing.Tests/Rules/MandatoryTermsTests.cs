@@ -30,6 +30,9 @@ public class MandatoryTermsTests
         { "BR-26", "lines[1].unitPrice", "a line without price" },
         { "BR-27", "lines[1].unitPrice", "a line with a negative price" },
         { "BR-29", "period.end", "a period ending before it starts" },
+        { "BR-57", "deliveryAddress.country", "a delivery address without country" },
+        { "BR-62", "issuer.electronicAddress.scheme", "a seller electronic address without scheme" },
+        { "BR-63", "recipient.electronicAddress.scheme", "a buyer electronic address without scheme" },
     };
 
     [Theory]
@@ -81,6 +84,9 @@ public class MandatoryTermsTests
             "a line without price" => complete.WithLine(1, l => l with { UnitPrice = null }),
             "a line with a negative price" => complete.WithLine(1, l => l with { UnitPrice = -500.00m }),
             "a period ending before it starts" => complete with { Period = new InvoicePeriod(new DateOnly(2026, 10, 31), new DateOnly(2026, 10, 1)) },
+            "a delivery address without country" => complete with { DeliveryAddress = complete.DeliveryAddress! with { Country = null } },
+            "a seller electronic address without scheme" => complete with { Issuer = complete.Issuer! with { ElectronicAddress = new ElectronicAddress(null, "913456782") } },
+            "a buyer electronic address without scheme" => complete with { Recipient = complete.Recipient! with { ElectronicAddress = new ElectronicAddress(null, "998877665") } },
             _ => throw new ArgumentOutOfRangeException(nameof(what), what, null),
         };
     }

@@ -92,6 +92,24 @@ public class VatAndCodeListRulesTests
     }
 
     [Fact]
+    public void PeppolElectronicAddresses_AreWarnings_ThatLeaveTheInvoiceValid()
+    {
+        var invoice = Invoices.Complete() with
+        {
+            Issuer = Invoices.Seller with { ElectronicAddress = null },
+            Recipient = Invoices.Buyer with { ElectronicAddress = null },
+        };
+
+        var report = UblExport.Check(invoice);
+
+        Assert.True(report.Valid);
+        Assert.Equal("valid", report.HeaderValue);
+        Assert.Equal(
+            [("PEPPOL-EN16931-R010", RuleFlag.Warning, "recipient.electronicAddress"), ("PEPPOL-EN16931-R020", RuleFlag.Warning, "issuer.electronicAddress")],
+            report.Rules.Select(r => (r.Id, r.Flag, r.Field)));
+    }
+
+    [Fact]
     public void Report_ListsFatalRulesFirst_AndEachFailedRuleOnceInTheHeader()
     {
         var invoice = Invoices.Complete().WithLine(0, l => l with { Unit = null }).WithLine(1, l => l with { Unit = null });

@@ -85,6 +85,19 @@ public class UblDocumentTests
     }
 
     [Fact]
+    public void Export_WritesElectronicAddressesPaymentTermsAndTheDeliverToAddress()
+    {
+        var root = UblExport.Export(Invoices.Complete()).Xml.Root!;
+
+        var endpoint = root.Element(Cac + "AccountingCustomerParty")!.Element(Cac + "Party")!.Element(Cbc + "EndpointID")!;
+        Assert.Equal(("0192", "998877665"), (endpoint.Attribute("schemeID")!.Value, endpoint.Value));
+        Assert.Equal("14 dager netto", root.Element(Cac + "PaymentTerms")!.Element(Cbc + "Note")!.Value);
+        var delivery = root.Element(Cac + "Delivery")!;
+        Assert.Equal("2026-10-30", delivery.Element(Cbc + "ActualDeliveryDate")!.Value);
+        Assert.Equal("Kaiveien 7", delivery.Element(Cac + "DeliveryLocation")!.Element(Cac + "Address")!.Element(Cbc + "StreetName")!.Value);
+    }
+
+    [Fact]
     public void Export_CategorizesKnownRatesAsStandardRated_AndBreaksVatDownPerRate()
     {
         var xml = UblExport.Export(Invoices.Complete()).Xml;
@@ -166,7 +179,7 @@ public class UblDocumentTests
     [Fact]
     public void Export_OfAReminder_IsRefused()
     {
-        var reminder = Invoices.Complete() with { Kind = (InvoiceKind)99 };
+        var reminder = Invoices.Complete() with { Kind = InvoiceKind.Reminder };
 
         Assert.False(UblExport.CanExport(reminder));
         Assert.Throws<ArgumentException>(() => UblExport.Export(reminder));

@@ -43,6 +43,12 @@ internal static class UblSchemaOrder
             new("StreetName"), new("AdditionalStreetName"), new("CityName"), new("PostalZone"), new("CountrySubentity"),
             new("AddressLine", Many: true), new("Country"),
         ],
+        ["Address"] =
+        [
+            new("StreetName"), new("AdditionalStreetName"), new("CityName"), new("PostalZone"), new("CountrySubentity"),
+            new("AddressLine", Many: true), new("Country"),
+        ],
+        ["DeliveryLocation"] = [new("ID"), new("Address")],
         ["Country"] = [new("IdentificationCode")],
         ["PartyTaxScheme"] = [new("CompanyID"), new("TaxScheme", Required: true)],
         ["PartyLegalEntity"] = [new("RegistrationName"), new("CompanyID")],

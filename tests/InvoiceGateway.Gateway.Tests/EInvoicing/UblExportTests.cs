@@ -163,6 +163,8 @@ public sealed class UblExportTests(UblGatewayFixture fixture) : IClassFixture<Ub
         var settings = SandboxConfig.For(sandbox,
             ("Gateway:Sources:sendregning:Owner:VatNumber", "913456782"),
             ("Gateway:Sources:sendregning:Owner:Address:Country", "N0"),
+            ("Gateway:Sources:sendregning:Owner:OrganizationScheme", "NO"),
+            ("Gateway:Sources:sendregning:Owner:ElectronicAddress:Value", "913456782"),
             ("Gateway:Sources:sendregning:Owner:Colour", "blue"));
 
         var error = await Assert.ThrowsAsync<GatewayConfigurationException>(() => GatewayServer.StartAsync(settings));
@@ -171,5 +173,7 @@ public sealed class UblExportTests(UblGatewayFixture fixture) : IClassFixture<Ub
         Assert.Contains("Gateway:Sources:sendregning:Owner:VatNumber", error.Message, StringComparison.Ordinal);
         Assert.Contains("Gateway:Sources:sendregning:Owner:Address:Country", error.Message, StringComparison.Ordinal);
         Assert.Contains("Gateway:Sources:sendregning:Owner:Colour is not a known setting", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Sources:sendregning:Owner:OrganizationScheme", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Sources:sendregning:Owner:ElectronicAddress needs both", error.Message, StringComparison.Ordinal);
     }
 }

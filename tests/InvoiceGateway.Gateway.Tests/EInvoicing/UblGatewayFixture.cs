@@ -19,6 +19,8 @@ public sealed class UblGatewayFixture : IAsyncLifetime
         ($"Gateway:Sources:{source}:Owner:Name", "Nordlys Regnskap AS"),
         ($"Gateway:Sources:{source}:Owner:OrganizationNumber", "913456782"),
         ($"Gateway:Sources:{source}:Owner:VatNumber", "NO913456782MVA"),
+        ($"Gateway:Sources:{source}:Owner:ElectronicAddress:Scheme", "0192"),
+        ($"Gateway:Sources:{source}:Owner:ElectronicAddress:Value", "913456782"),
         ($"Gateway:Sources:{source}:Owner:Address:Line1", "Storgata 12"),
         ($"Gateway:Sources:{source}:Owner:Address:PostalCode", "0155"),
         ($"Gateway:Sources:{source}:Owner:Address:City", "OSLO"),

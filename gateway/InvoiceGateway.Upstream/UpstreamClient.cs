@@ -49,6 +49,19 @@ public sealed class UpstreamClient : IDisposable
     /// <summary>When <see cref="LastError"/> happened, or <c>null</c>.</summary>
     public DateTimeOffset? LastErrorAt => _health.LastErrorAt;
 
+    /// <summary>
+    /// Whether the last thing recorded was a failure: a failed call, or a read the adapter gave up on
+    /// (<see cref="ReadFailed"/>), even when the call itself was answered (a 404 on a list, say).
+    /// </summary>
+    public bool LastFailed => _health.LastFailed;
+
+    /// <summary>Records a list or detail read that failed with <paramref name="error"/>, after its calls were recorded.</summary>
+    public void ReadFailed(InvoiceGateway.Contracts.UpstreamException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        _health.Failed(error.Message);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

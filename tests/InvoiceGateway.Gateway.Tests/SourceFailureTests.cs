@@ -52,6 +52,30 @@ public sealed class SourceFailureTests
     }
 
     [Fact]
+    public async Task Sources_WhenTheLastListReadFailedWithAnUpstream404_DoesNotSayHealthy()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 2 }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox));
+        Assert.Equal("healthy", (await SourceAsync(gateway, "sendregning")).Str("health"));
+        sandbox.Faults.Set("sendregning", new SandboxFault { Status = 404 });
+
+        var page = await gateway.Client.GetObjectAsync("v1/invoices?limit=500");
+
+        Assert.Equal("failed", page.SourceState("sendregning").Str("state"));
+        var source = await SourceAsync(gateway, "sendregning");
+        Assert.Contains(source.Str("health"), new[] { "degraded", "unhealthy" });
+        Assert.Equal("healthy", (await SourceAsync(gateway, "goscore")).Str("health"));
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> SourceAsync(GatewayServer gateway, string name)
+    {
+        using var response = await gateway.Client.GetAsync("v1/sources", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sources = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
+        return sources.Single(s => s.Str("name") == name)!;
+    }
+
+    [Fact]
     public async Task List_WhenEverySourceFailsAndNothingIsCached_Answers502ProblemListingEachSource()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 2 }, cancellationToken: TestContext.Current.CancellationToken);

@@ -50,7 +50,15 @@ internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
-            throw TimedOut(source);
+            var timedOut = TimedOut(source);
+            source.Client.ReadFailed(timedOut);
+            throw timedOut;
+        }
+        catch (UpstreamException ex)
+        {
+            // Health follows the reads: a list the adapter refused (an upstream 404, say) is a failure, whatever the call's status.
+            source.Client.ReadFailed(ex);
+            throw;
         }
     }
 
@@ -64,7 +72,15 @@ internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
-            throw TimedOut(source);
+            var timedOut = TimedOut(source);
+            source.Client.ReadFailed(timedOut);
+            throw timedOut;
+        }
+        catch (UpstreamException ex)
+        {
+            // Health follows the reads: a list the adapter refused (an upstream 404, say) is a failure, whatever the call's status.
+            source.Client.ReadFailed(ex);
+            throw;
         }
     }
 

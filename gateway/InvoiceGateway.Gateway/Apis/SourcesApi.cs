@@ -60,7 +60,7 @@ internal static class SourcesApi
         {
             CircuitState.Open or CircuitState.Isolated => "unhealthy",
             CircuitState.HalfOpen => "degraded",
-            _ when client.LastErrorAt is { } failed && (client.LastSuccess is null || client.LastSuccess < failed) => "degraded",
+            _ when client.LastFailed => "degraded",
             _ => "healthy",
         };
 

@@ -13,6 +13,7 @@ internal sealed class SourceHealth
     private DateTimeOffset? _lastSuccess;
     private DateTimeOffset? _lastErrorAt;
     private string? _lastError;
+    private bool _lastFailed;
 
     public SourceHealth(string name, TimeProvider time, CircuitBreakerStateProvider circuit)
     {
@@ -64,11 +65,24 @@ internal sealed class SourceHealth
         }
     }
 
+    /// <summary>Whether the last call or read recorded failed (a later success clears it).</summary>
+    public bool LastFailed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastFailed;
+            }
+        }
+    }
+
     public void Succeeded()
     {
         lock (_lock)
         {
             _lastSuccess = _time.GetUtcNow();
+            _lastFailed = false;
         }
     }
 
@@ -86,6 +100,7 @@ internal sealed class SourceHealth
         {
             _lastErrorAt = _time.GetUtcNow();
             _lastError = message;
+            _lastFailed = true;
         }
     }
 }

@@ -27,11 +27,4 @@ public class SendcloudAdapterTests
         Assert.Equal("basic", auth?.Type);
         Assert.Equal("https://account.sendcloud.com/oauth2/token/", auth?.TokenUrl);
     }
-
-    [Fact]
-    public void Validate_WhenIssuerNameIsSetOrNot_ReturnsNoProblems()
-    {
-        Assert.Empty(new SendcloudAdapter().Validate(SendcloudFixture.Descriptor()));
-        Assert.Empty(new SendcloudAdapter().Validate(SendcloudFixture.Descriptor(("IssuerName", "Sendcloud B.V."))));
-    }
 }

@@ -61,17 +61,24 @@ public sealed class BadRequestTests(SandboxGatewayFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("v1/invoices/nosuch%3A1")]
-    [InlineData("v1/invoices/sendcloud%3A999999")]
-    [InlineData("v1/invoices/ibana%3Ano-such-invoice")]
-    [InlineData("v1/invoices/sendregning%3A999999")]
-    [InlineData("v1/invoices/dollr%3A999999")]
-    [InlineData("v1/invoices/goscore%3A1")]
-    [InlineData("v1/no-such-endpoint")]
-    public async Task Request_ForUnknownSourceOrInvoice_Is404Problem(string url)
+    [InlineData("v1/invoices/nosuch%3A1", "There is no source 'nosuch' you can read.")]
+    [InlineData("v1/invoices/sendcloud%3A999999", "Source 'sendcloud' has no invoice '999999'.")]
+    [InlineData("v1/invoices/ibana%3Ano-such-invoice", "Source 'ibana' has no invoice 'no-such-invoice'.")]
+    [InlineData("v1/invoices/sendregning%3A999999", "Source 'sendregning' has no invoice '999999'.")]
+    [InlineData("v1/invoices/dollr%3A999999", "Source 'dollr' has no invoice '999999'.")]
+    [InlineData("v1/invoices/goscore%3A1", "Source 'goscore' has no invoice '1'.")]
+    [InlineData("v1/no-such-endpoint", null)]
+    public async Task Request_ForUnknownSourceOrInvoice_Is404Problem(string url, string? detail)
     {
-        var (response, _) = await fixture.Client.GetProblemAsync(url);
+        var (response, problem) = await fixture.Client.GetProblemAsync(url);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        if (detail is not null)
+        {
+            // GET /v1/invoices/{id}'s own answer, not an unmatched route's.
+            Assert.Equal("Not found.", problem.Str("title"));
+            Assert.EndsWith("#errors-404", problem.Str("type"), StringComparison.Ordinal);
+            Assert.Equal(detail, problem.Str("detail"));
+        }
     }
 }

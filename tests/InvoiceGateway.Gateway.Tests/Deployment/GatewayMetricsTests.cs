@@ -13,7 +13,9 @@ namespace InvoiceGateway.Gateway.Tests.Deployment;
 /// <summary>
 /// What operators scrape: the gateway's own meter (requests, source outcomes, cache outcomes), read with a
 /// <see cref="MeterListener"/> scoped to one host, beside the Upstream and Cache meters.
+/// The Upstream meter is process-wide and other tests feed it with the same source names: the class runs alone.
 /// </summary>
+[Collection(nameof(ProcessWideMeters))]
 public sealed class GatewayMetricsTests
 {
     [Fact]
@@ -118,3 +120,7 @@ public sealed class GatewayMetricsTests
         }
     }
 }
+
+/// <summary>Tests that read a process-wide meter run with no other test, so that no other test's measurements count.</summary>
+[CollectionDefinition(nameof(ProcessWideMeters), DisableParallelization = true)]
+public sealed class ProcessWideMeters;

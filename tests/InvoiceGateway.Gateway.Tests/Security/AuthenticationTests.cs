@@ -126,19 +126,26 @@ public sealed class AuthenticationTests(KeyedGatewayFixture fixture) : IClassFix
     }
 
     [Theory]
-    [InlineData("GET", "/v1/invoices/nosuch:1")]
-    [InlineData("GET", "/v1/invoices/goscore:no-such-invoice")]
-    [InlineData("GET", "/v1/sources/nosuch")]
-    [InlineData("POST", "/v1/sources/nosuch/refresh")]
-    [InlineData("GET", "/v1/sources/nosuch/raw/x")]
-    [InlineData("GET", "/v1/nothing-here")]
-    [InlineData("GET", "/nothing-here")]
-    public async Task Request_WhenTargetDoesNotExist_Is404Problem(string method, string url)
+    [InlineData("GET", "/v1/invoices/nosuch:1", "There is no source 'nosuch' you can read.")]
+    [InlineData("GET", "/v1/invoices/goscore:no-such-invoice", "Source 'goscore' has no invoice 'no-such-invoice'.")]
+    [InlineData("GET", "/v1/sources/nosuch", null)]
+    [InlineData("POST", "/v1/sources/nosuch/refresh", "There is no source 'nosuch' you can read.")]
+    [InlineData("GET", "/v1/sources/nosuch/raw/x", null)]
+    [InlineData("GET", "/v1/nothing-here", null)]
+    [InlineData("GET", "/nothing-here", null)]
+    public async Task Request_WhenTargetDoesNotExist_Is404Problem(string method, string url, string? detail)
     {
         using var response = await fixture.Client.SendWithKeyAsync(new HttpMethod(method), url.TrimStart('/'), TestKeys.Ops);
-        await response.ReadProblemAsync();
+        var problem = await response.ReadProblemAsync();
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        if (detail is not null)
+        {
+            // The route's own answer naming what is missing: fails if the route stopped matching.
+            Assert.Equal("Not found.", problem.Str("title"));
+            Assert.EndsWith("#errors-404", problem.Str("type"), StringComparison.Ordinal);
+            Assert.Equal(detail, problem.Str("detail"));
+        }
     }
 
     [Theory]

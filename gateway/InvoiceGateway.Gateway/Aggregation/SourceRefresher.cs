@@ -38,37 +38,26 @@ internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
         cache.RemoveByTagAsync(source.CacheTag, cancellationToken);
 
     /// <summary>Reads the whole list from the upstream, bounded by the source's timeout (never by one request: others may be waiting for it).</summary>
-    private async Task<SourceSnapshot> ReadListAsync(SourceRuntime source)
-    {
-        using var bounded = new CancellationTokenSource(source.Settings.Timeout, time);
-        try
+    private Task<SourceSnapshot> ReadListAsync(SourceRuntime source) =>
+        ReadBoundedAsync(source, async token =>
         {
-            var listing = await source.Reader.ListAsync(bounded.Token).ConfigureAwait(false);
+            var listing = await source.Reader.ListAsync(token).ConfigureAwait(false);
             // One invoice per source id, whatever the adapter (a plug-in included) sent: paged and unpaged reads agree.
             listing = listing.WithoutDuplicates();
             return new SourceSnapshot(listing.Invoices, listing.Notices, time.GetUtcNow());
-        }
-        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
-        {
-            var timedOut = TimedOut(source);
-            source.Client.ReadFailed(timedOut);
-            throw timedOut;
-        }
-        catch (UpstreamException ex)
-        {
-            // Health follows the reads: a list the adapter refused (an upstream 404, say) is a failure, whatever the call's status.
-            source.Client.ReadFailed(ex);
-            throw;
-        }
-    }
+        });
 
-    private async Task<InvoiceDetail> ReadDetailAsync(SourceRuntime source, string sourceId)
+    private Task<InvoiceDetail> ReadDetailAsync(SourceRuntime source, string sourceId) =>
+        ReadBoundedAsync(source, async token =>
+            new InvoiceDetail(await source.Reader.GetAsync(sourceId, token).ConfigureAwait(false), time.GetUtcNow()));
+
+    /// <summary>One read of the upstream within the source's timeout; a failed read is recorded for the source's health.</summary>
+    private async Task<T> ReadBoundedAsync<T>(SourceRuntime source, Func<CancellationToken, Task<T>> read)
     {
         using var bounded = new CancellationTokenSource(source.Settings.Timeout, time);
         try
         {
-            var invoice = await source.Reader.GetAsync(sourceId, bounded.Token).ConfigureAwait(false);
-            return new InvoiceDetail(invoice, time.GetUtcNow());
+            return await read(bounded.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
@@ -78,7 +67,7 @@ internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
         }
         catch (UpstreamException ex)
         {
-            // Health follows the reads: a list the adapter refused (an upstream 404, say) is a failure, whatever the call's status.
+            // Health follows the reads: a read the adapter refused (an upstream 404, say) is a failure, whatever the call's status.
             source.Client.ReadFailed(ex);
             throw;
         }

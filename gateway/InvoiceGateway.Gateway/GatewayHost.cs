@@ -6,6 +6,7 @@ using InvoiceGateway.Gateway.Connections;
 using InvoiceGateway.Gateway.WebConsole;
 using InvoiceGateway.Gateway.Demo;
 using InvoiceGateway.Gateway.Diagnostics;
+using InvoiceGateway.Gateway.Events;
 using InvoiceGateway.Gateway.Proxy;
 using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
@@ -83,6 +84,8 @@ internal static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<TenantChanges>());
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<TenantKeyDirectory>();
+        services.AddSingleton<EventLog>();
+        services.AddHostedService<EventRetention>();
         services.AddExceptionHandler<DatabaseUnavailable>();
         services.AddGatewayAuthentication(settings);
 
@@ -173,6 +176,7 @@ internal static class GatewayHost
         app.MapInvoicesApi();
         app.MapEInvoicingApi();
         app.MapSourcesApi();
+        app.MapEventsApi();
         app.MapHealthApi().AllowAnonymous();
         app.MapGatewayTelemetry(app.Services.GetRequiredService<GatewaySettings>().Telemetry);
         app.MapReverseProxy(proxy => proxy.Use(RawPassthrough.GuardAsync));

@@ -268,7 +268,7 @@ internal sealed record InvoiceQuery
     private static IEnumerable<string> Items(StringValues values) =>
         values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
-    private static string? Single(IQueryCollection query, string name, Dictionary<string, string[]> errors)
+    internal static string? Single(IQueryCollection query, string name, Dictionary<string, string[]> errors)
     {
         if (!query.TryGetValue(name, out var values))
         {
@@ -411,7 +411,7 @@ internal sealed record InvoiceQuery
     internal static void Add(Dictionary<string, string[]> errors, string name, string message) =>
         errors[name] = errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];
 
-    private static string Clip(string value) => value.Length > 64 ? value[..64] + "…" : value;
+    internal static string Clip(string value) => value.Length > 64 ? value[..64] + "…" : value;
 }
 
 internal static class GatewayNames

@@ -40,6 +40,15 @@ internal sealed record GatewaySettings
     public TelemetrySettings Telemetry { get; init; } = new();
 
     public TenantSettings Tenants { get; init; } = new();
+
+    public EventSettings Events { get; init; } = new();
+}
+
+/// <summary><c>Gateway:Events</c>: the change feed (SPEC section 8).</summary>
+internal sealed record EventSettings
+{
+    /// <summary>How long events are kept; a cursor older than this is answered 410 <c>events_expired</c>. The default value is 7 days.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
 }
 
 /// <summary><c>Gateway:Tenants</c>: limits and sharing of tenants (SPEC section 7).</summary>

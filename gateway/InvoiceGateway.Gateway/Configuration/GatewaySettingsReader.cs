@@ -59,6 +59,7 @@ internal static class GatewaySettingsReader
             Telemetry = ReadTelemetry(gateway.GetSection("Telemetry"), problems),
             PublicUrl = ReadPublicUrl(gateway, problems),
             TimeZone = ReadTimeZone(gateway, problems),
+            Events = new EventSettings { Retention = ReadTimeSpan(gateway.GetSection("Events"), "Retention", problems) ?? TimeSpan.FromDays(7) },
         };
     }
 

@@ -70,6 +70,10 @@ internal static class GatewayPrincipal
     /// <summary>The tenant of a tenant key; <c>null</c> for a configured key.</summary>
     public static string? TenantOfKey(this ClaimsPrincipal user) => user.FindFirst(GatewayClaims.Tenant)?.Value;
 
+    /// <summary>Whether the caller's scope is every source (<c>*</c>), not a list of names.</summary>
+    public static bool ReadsEverySource(this ClaimsPrincipal user) =>
+        user.FindAll(GatewayClaims.Source).Any(c => c.Value == GatewayClaims.AllSources);
+
     public static bool CanRead(this ClaimsPrincipal user, string source)
     {
         foreach (var claim in user.FindAll(GatewayClaims.Source))

@@ -26,6 +26,9 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The tenants' events (SPEC section 8), in <see cref="Events.StoredEvent.Sequence"/> order.</summary>
+    public DbSet<Events.StoredEvent> Events => Set<Events.StoredEvent>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampTenant();
@@ -68,6 +71,29 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
             connection.Property(c => c.Error).HasMaxLength(1000);
             connection.HasIndex(c => new { c.TenantId, c.Name }).IsUnique();
             connection.HasQueryFilter(c => c.TenantId == TenantId);
+        });
+
+        modelBuilder.Entity<Events.StoredEvent>(stored =>
+        {
+            stored.ToTable("events");
+            stored.HasKey(e => e.Sequence);
+            stored.Property(e => e.Sequence).ValueGeneratedOnAdd();
+            stored.Property(e => e.Id).HasMaxLength(40).IsRequired();
+            stored.Property(e => e.TenantId).HasMaxLength(64).IsRequired();
+            stored.Property(e => e.Type).HasMaxLength(40).IsRequired();
+            stored.Property(e => e.Source).HasMaxLength(64);
+            stored.Property(e => e.InvoiceId).HasMaxLength(300);
+            stored.Property(e => e.Data).IsRequired();
+            if (Database.IsSqlite())
+            {
+                // SQLite has no time type: milliseconds since 1970 compare and sort (retention deletes by time).
+                stored.Property(e => e.OccurredAt).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+            }
+
+            stored.HasIndex(e => e.Id).IsUnique();
+            stored.HasIndex(e => new { e.TenantId, e.Sequence });
+            stored.HasIndex(e => e.OccurredAt);
+            stored.HasQueryFilter(e => e.TenantId == TenantId);
         });
     }
 

@@ -4,7 +4,8 @@ using Npgsql;
 namespace InvoiceGateway.Gateway.Tenancy;
 
 /// <summary>
-/// Tells every replica that a tenant's connections or keys changed, so each drops what it cached at once.
+/// Tells every replica that a tenant's connections or keys changed, so each drops what it cached at once, or that
+/// events of a tenant were appended, so the feed's long polls and the webhook dispatcher look at once.
 /// On PostgreSQL (shared by the replicas) through <c>NOTIFY</c>/<c>LISTEN</c> on the database they already
 /// share; on SQLite (one replica) within the process. When the listening connection is lost, everything is
 /// treated as changed once it is back, since notifications sent meanwhile are gone.
@@ -13,7 +14,7 @@ internal sealed partial class TenantChanges(DatabaseSettings database, ILogger<T
 {
     private const string Channel = "invoicegateway_tenants";
 
-    /// <summary>What changed: <see cref="Connections"/> or <see cref="Keys"/>, and of which tenant (<c>*</c>: any).</summary>
+    /// <summary>What changed: <see cref="TenantChangeKind.Connections"/>, <see cref="TenantChangeKind.Keys"/> or <see cref="TenantChangeKind.Events"/> (appended), and of which tenant (<c>*</c>: any).</summary>
     public event Action<TenantChange>? Changed;
 
     public async Task PublishAsync(TenantChange change, CancellationToken cancellationToken)
@@ -97,7 +98,7 @@ internal sealed partial class TenantChanges(DatabaseSettings database, ILogger<T
     private static partial void LogListenFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>A change of one tenant's connections or keys.</summary>
+/// <summary>A change of one tenant's connections, keys or events.</summary>
 internal readonly record struct TenantChange(TenantChangeKind Kind, string Tenant)
 {
     public static TenantChange Everything { get; } = new(TenantChangeKind.Everything, "*");
@@ -106,10 +107,14 @@ internal readonly record struct TenantChange(TenantChangeKind Kind, string Tenan
 
     public static TenantChange Keys(string tenant) => new(TenantChangeKind.Keys, tenant);
 
+    /// <summary>Events of the tenant were appended (see <see cref="Events.EventLog"/>).</summary>
+    public static TenantChange Events(string tenant) => new(TenantChangeKind.Events, tenant);
+
     public override string ToString() => (Kind switch
     {
         TenantChangeKind.Connections => "c:",
         TenantChangeKind.Keys => "k:",
+        TenantChangeKind.Events => "e:",
         _ => "*:",
     }) + Tenant;
 
@@ -126,6 +131,7 @@ internal readonly record struct TenantChange(TenantChangeKind Kind, string Tenan
         {
             'c' => Connections(tenant),
             'k' => Keys(tenant),
+            'e' => Events(tenant),
             _ => Everything,
         };
         return true;
@@ -137,4 +143,5 @@ internal enum TenantChangeKind
     Everything,
     Connections,
     Keys,
+    Events,
 }

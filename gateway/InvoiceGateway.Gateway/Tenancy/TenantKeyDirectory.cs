@@ -91,7 +91,7 @@ internal sealed partial class TenantKeyDirectory : IDisposable
 
     private void OnChanged(TenantChange change)
     {
-        if (change.Kind == TenantChangeKind.Connections)
+        if (change.Kind is not (TenantChangeKind.Keys or TenantChangeKind.Everything))
         {
             return;
         }

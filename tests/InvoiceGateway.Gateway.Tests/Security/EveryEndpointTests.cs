@@ -35,6 +35,7 @@ public sealed class EveryEndpointTests(KeyedGatewayFixture fixture) : IClassFixt
         Assert.Contains(endpoints, e => e.Route == "/v1/sources/{name}/raw/{**path}");
         Assert.Contains(endpoints, e => e.Route == "/v1/connect-links");
         Assert.Contains(endpoints, e => e.Route == "/v1/connect-links/current/connections");
+        Assert.Contains(endpoints, e => e.Route == "/v1/events");
 
         var answers = new List<string>();
         foreach (var endpoint in endpoints)

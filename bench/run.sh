@@ -5,7 +5,8 @@
 # Kestrel baseline on loopback ports, then measures (see bench/README.md):
 #   detail, list  wrk -t2 -c64 -d10s, gateway and baseline alternating (ABBA) for BENCH_ROUNDS rounds each
 #   cold          fan-out with every source delayed 250 ms (own small sandbox + gateway): merged vs each source alone
-#   memory        the gateway's VmRSS with 5 x 10,000 invoices cached
+#   memory        the gateway's VmRSS with 5 x 10,000 invoices cached, and its growth per cached invoice
+#   refresh       p99 of the cached list on a gateway whose lists expire every 5 s vs the main one (no expiry)
 #   yarp          the raw passthrough (ibana) against calling the sandbox directly
 #   bdn           BenchmarkDotNet: normalization per adapter and the cached list page path
 # and writes every figure to bench/results/latest.md. Everything it starts is stopped on exit.
@@ -16,11 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-PHASES=${BENCH_PHASES:-"detail list cold memory yarp bdn"}
+PHASES=${BENCH_PHASES:-"detail list refresh cold memory yarp bdn"}
 ROUNDS=${BENCH_ROUNDS:-3}
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 BDN_FILTER=${BENCH_BDN_FILTER:-'*'}
+REFRESH_DURATION=${BENCH_REFRESH_DURATION:-25s}
+REFRESH_TTL=00:00:05
 PER_SOURCE=10000
 COLD_PER_SOURCE=200
 COLD_PAGE_SIZE=20
@@ -120,6 +123,14 @@ gateway_env() {
   fi
 }
 
+# with_ttl TTL: every source's list cached for TTL, and two minutes to read 10,000 invoices (dollr needs 10,001 requests).
+with_ttl() {
+  local api
+  for api in goscore sendcloud sendregning ibana dollr; do
+    GATEWAY_ENV+=("Gateway__Sources__${api}__Timeout=00:02:00" "Gateway__Sources__${api}__Cache__Ttl=$1")
+  done
+}
+
 # ---------------------------------------------------------------- wrk helpers
 to_ms() { # "1.23ms" | "850.00us" | "1.02s" -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
@@ -184,7 +195,7 @@ compare() {
 
 # ---------------------------------------------------------------- the main stack: sandbox (10,000 per API), gateway, baseline
 needs_main=0
-for phase in detail list memory yarp; do case " $PHASES " in *" $phase "*) needs_main=1 ;; esac; done
+for phase in detail list refresh memory yarp; do case " $PHASES " in *" $phase "*) needs_main=1 ;; esac; done
 
 if [ $needs_main -eq 1 ]; then
   SANDBOX_PORT=$(free_port 5180)
@@ -202,12 +213,15 @@ if [ $needs_main -eq 1 ]; then
   # default 10 s budget of a source's read, which would fail the warm-up rather than measure anything.
   # And what is measured is cached reads: with the default Cache:Ttl of one minute, each source's list expires during
   # the runs and the requests that find it expired wait for its re-read (seconds for 10,000 invoices); see the README.
-  for api in goscore sendcloud sendregning ibana dollr; do
-    GATEWAY_ENV+=("Gateway__Sources__${api}__Timeout=00:02:00" "Gateway__Sources__${api}__Cache__Ttl=01:00:00")
-  done
+  with_ttl 01:00:00
   log "starting the gateway on $GATEWAY"
   start gateway "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}"
   wait_http "$GATEWAY/health/live" 60
+  # The gateway's own footprint before any invoice is cached: one authenticated request that caches nothing, so the
+  # growth measured below is the invoices, not the code paths every request JIT-compiles.
+  curl -s -o /dev/null -H "X-Api-Key: $API_KEY" "$GATEWAY/v1/sources" || true
+  sleep 2
+  RSS_EMPTY=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
 
   log "warming the caches (5 sources x $PER_SOURCE invoices)"
   curl -s -o "$WORK/list.json" -H "X-Api-Key: $API_KEY" -w '%{http_code} %{time_total}\n' "$GATEWAY/v1/invoices?$LIST_QUERY" >"$WORK/first-list.txt"
@@ -242,6 +256,41 @@ case " $PHASES " in *" memory "*)
   RSS_NOW=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
   RSS_PEAK=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
   BASELINE_RSS=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_baseline/status")
+  ;;
+esac
+
+# ---------------------------------------------------------------- refresh wait: lists expiring every 5 s vs never
+case " $PHASES " in *" refresh "*)
+  REFRESH_PORT=$(free_port $((BASELINE_PORT + 1)))
+  REFRESH_GATEWAY=http://127.0.0.1:$REFRESH_PORT
+  gateway_env "$SANDBOX_PORT" "$REFRESH_PORT"
+  with_ttl "$REFRESH_TTL"
+  log "refresh: a second gateway on $REFRESH_GATEWAY with Cache:Ttl $REFRESH_TTL"
+  start refreshgw "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}"
+  wait_http "$REFRESH_GATEWAY/health/live" 60
+  curl -sf -o /dev/null -H "X-Api-Key: $API_KEY" "$REFRESH_GATEWAY/v1/invoices?$LIST_QUERY"
+  warm 10s "$REFRESH_GATEWAY/v1/invoices?$LIST_QUERY" -H "X-Api-Key: $API_KEY"
+  saved_duration=$DURATION; DURATION=$REFRESH_DURATION
+  r_exp_p99="" r_none_p99="" r_exp_p50="" r_none_p50="" r_exp_max="" r_none_max="" r_ratios="" r_errors=""
+  for ((r = 1; r <= ROUNDS; r++)); do
+    order="expiring steady"; [ $((r % 2)) -eq 0 ] && order="steady expiring"
+    for side in $order; do
+      if [ "$side" = expiring ]; then
+        run_wrk "refresh-expiring-$r" "$REFRESH_GATEWAY/v1/invoices?$LIST_QUERY" "X-Api-Key: $API_KEY"
+        e99=$P99; r_exp_p99+=" $P99"; r_exp_p50+=" $P50"; r_errors+=$ERRORS
+        r_exp_max+=" $(to_ms "$(awk '$1 == "Latency" { print $4 }' "$WORK/wrk-refresh-expiring-$r.txt")")"
+      else
+        run_wrk "refresh-steady-$r" "$GATEWAY/v1/invoices?$LIST_QUERY" "X-Api-Key: $API_KEY"
+        s99=$P99; r_none_p99+=" $P99"; r_none_p50+=" $P50"; r_errors+=$ERRORS
+        r_none_max+=" $(to_ms "$(awk '$1 == "Latency" { print $4 }' "$WORK/wrk-refresh-steady-$r.txt")")"
+      fi
+    done
+    ratio=$(awk -v e="$e99" -v s="$s99" 'BEGIN { if (s > 0) printf "%.2f", e / s; else print 0 }')
+    r_ratios+=" $ratio"
+    log "refresh round $r: p99 expiring $e99 ms, steady $s99 ms, ratio $ratio"
+  done
+  DURATION=$saved_duration
+  kill "$PID_refreshgw" 2>/dev/null || true; wait "$PID_refreshgw" 2>/dev/null || true
   ;;
 esac
 
@@ -356,6 +405,29 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "ge") ? (v >
     echo
     echo "Gateway VmRSS with $CACHED_INVOICES invoices cached: **$RSS_AFTER_WARM MiB** right after warming the caches,"
     echo "$RSS_NOW MiB after the load runs (peak VmHWM $RSS_PEAK MiB). The bare baseline process: $BASELINE_RSS MiB."
+    echo
+    echo "Growth from the empty gateway ($RSS_EMPTY MiB after one request that caches nothing) to the filled caches:"
+    echo "**$(awk -v a="$RSS_AFTER_WARM" -v e="$RSS_EMPTY" -v n="$CACHED_INVOICES" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB per cached invoice**"
+    echo "right after filling, $(awk -v a="$RSS_NOW" -v e="$RSS_EMPTY" -v n="$CACHED_INVOICES" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB after the load runs"
+    echo "(RSS includes what the garbage collector has not returned yet; the sandbox runs in its own process)."
+    echo
+    ;;
+  esac
+  case " $PHASES " in *" refresh "*)
+    echo "## Refresh wait: cached list with Cache:Ttl $REFRESH_TTL (expiring) vs one hour (steady)"
+    echo
+    echo "wrk -t2 -c$CONNECTIONS -d$REFRESH_DURATION --latency on GET /v1/invoices?$LIST_QUERY, 5 x $PER_SOURCE invoices: a second"
+    echo "gateway on the same sandbox whose five lists expire every 5 s (each $REFRESH_DURATION run spans several expiries) vs"
+    echo "the main gateway (no expiry during the run); $ROUNDS rounds alternating; medians."
+    echo
+    echo "| | p50 ms | p99 ms | max ms | p99 per round |"
+    echo "| --- | ---: | ---: | ---: | --- |"
+    echo "| expiring (Ttl 5 s) | $(echo "$r_exp_p50" | median) | $(echo "$r_exp_p99" | median) | $(echo "$r_exp_max" | median) | $r_exp_p99 |"
+    echo "| steady (Ttl 1 h) | $(echo "$r_none_p50" | median) | $(echo "$r_none_p99" | median) | $(echo "$r_none_max" | median) | $r_none_p99 |"
+    echo
+    rr=$(echo "$r_ratios" | median)
+    echo "p99 expiring / steady: **$rr** (rounds:$r_ratios); target ≤ 3: $(verdict "$rr" 3 le)."
+    [ -n "${r_errors// /}" ] && echo "wrk reported: $r_errors"
     echo
     ;;
   esac

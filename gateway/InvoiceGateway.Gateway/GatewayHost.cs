@@ -14,6 +14,7 @@ using InvoiceGateway.Gateway.Storage;
 using InvoiceGateway.Gateway.Tenancy;
 using InvoiceGateway.Sandbox;
 using InvoiceGateway.Upstream;
+using StackExchange.Redis;
 using Yarp.ReverseProxy.Configuration;
 
 namespace InvoiceGateway.Gateway;
@@ -74,11 +75,13 @@ internal static class GatewayHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new UpstreamClientFactory(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => SourceRegistry.Create(plans, sp.GetRequiredService<UpstreamClientFactory>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddInvoiceCache(new InvoiceCacheOptions { Redis = settings.Redis, MemoryLimitMb = settings.CacheMemoryLimitMb });
+        var cacheOptions = new InvoiceCacheOptions { Redis = settings.Redis, MemoryLimitMb = settings.CacheMemoryLimitMb };
+        services.AddInvoiceCache(cacheOptions);
         services.AddSingleton<SourceRefresher>();
         services.AddSingleton<InvoiceAggregator>();
         services.AddSingleton<GatewayContext>();
-        services.AddSingleton(sp => new ConnectionDefinitions(plans, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new ConnectionDefinitions(
+            plans, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IConnectionMultiplexer>(), cacheOptions.KeyPrefix));
         services.AddSingleton<ConnectionRuntimes>();
         services.AddSingleton<TenantChanges>();
         services.AddHostedService(sp => sp.GetRequiredService<TenantChanges>());

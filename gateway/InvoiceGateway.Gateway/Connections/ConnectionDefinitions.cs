@@ -1,24 +1,25 @@
 using System.Threading.RateLimiting;
-using InvoiceGateway.Gateway.Configuration;
 using InvoiceGateway.Gateway.Sources;
 using InvoiceGateway.Upstream;
+using StackExchange.Redis;
 
 namespace InvoiceGateway.Gateway.Connections;
 
 /// <summary>
 /// The connectable source definitions, each with the one HTTP handler all of its connections share:
 /// one connection pool per upstream instead of one per connection, and the definition's
-/// <c>Upstream:RequestsPerSecond</c> applied to all of its connections together.
+/// <c>Upstream:RequestsPerSecond</c> applied to all of its connections together (across replicas when Redis is
+/// configured, see <see cref="DefinitionRateLimit"/>).
 /// </summary>
 internal sealed class ConnectionDefinitions : IDisposable
 {
     private readonly Dictionary<string, ConnectionDefinition> _byName = new(StringComparer.Ordinal);
 
-    public ConnectionDefinitions(IReadOnlyList<SourcePlan> plans, TimeProvider time, ILoggerFactory loggers)
+    public ConnectionDefinitions(IReadOnlyList<SourcePlan> plans, TimeProvider time, ILoggerFactory loggers, IConnectionMultiplexer? redis, string keyPrefix)
     {
         foreach (var plan in plans.Where(p => p.Settings.Connectable))
         {
-            _byName[plan.Settings.Name] = new ConnectionDefinition(plan, time, loggers);
+            _byName[plan.Settings.Name] = new ConnectionDefinition(plan, time, loggers, redis, keyPrefix);
         }
     }
 
@@ -39,9 +40,9 @@ internal sealed class ConnectionDefinitions : IDisposable
 internal sealed class ConnectionDefinition : IDisposable
 {
     private readonly SocketsHttpHandler _pool;
-    private readonly RateLimiter? _limiter;
+    private readonly DefinitionRateLimit? _limit;
 
-    public ConnectionDefinition(SourcePlan plan, TimeProvider time, ILoggerFactory loggers)
+    public ConnectionDefinition(SourcePlan plan, TimeProvider time, ILoggerFactory loggers, IConnectionMultiplexer? redis, string keyPrefix)
     {
         Plan = plan;
         _pool = new SocketsHttpHandler
@@ -54,8 +55,8 @@ internal sealed class ConnectionDefinition : IDisposable
         HttpMessageHandler primary = _pool;
         if (plan.Settings.RequestsPerSecond is { } rate)
         {
-            _limiter = UpstreamRateLimit.Create(rate);
-            primary = new UpstreamRateLimit(_limiter) { InnerHandler = _pool };
+            _limit = new DefinitionRateLimit(plan.Settings.Name, rate, redis, keyPrefix, time, loggers.CreateLogger<DefinitionRateLimit>());
+            primary = new UpstreamRateLimit(_limit) { InnerHandler = _pool };
         }
 
         Clients = new UpstreamClientFactory(time, loggers, primary);
@@ -70,7 +71,7 @@ internal sealed class ConnectionDefinition : IDisposable
 
     public void Dispose()
     {
-        _limiter?.Dispose();
+        _limit?.Dispose();
         _pool.Dispose();
     }
 }
@@ -79,8 +80,9 @@ internal sealed class ConnectionDefinition : IDisposable
 /// Holds each upstream call (token exchanges included) until the definition's rate allows it: a
 /// thousand tenants' connections share the app's one client id, and the upstream counts them together.
 /// </summary>
-internal sealed class UpstreamRateLimit(RateLimiter limiter) : DelegatingHandler
+internal sealed class UpstreamRateLimit(DefinitionRateLimit limit) : DelegatingHandler
 {
+    /// <summary>The bucket of one process.</summary>
     public static RateLimiter Create(double requestsPerSecond)
     {
         // Whole tokens per period: a rate below 1/s becomes one token per (1/rate) seconds.
@@ -99,8 +101,7 @@ internal sealed class UpstreamRateLimit(RateLimiter limiter) : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired)
+        if (!await limit.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new HttpRequestException("The source definition's request rate is exhausted and its queue is full.");
         }

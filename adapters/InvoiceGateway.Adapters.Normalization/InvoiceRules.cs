@@ -37,6 +37,26 @@ public static class InvoiceRules
         return value.Trim().ToUpperInvariant();
     }
 
+    /// <summary>
+    /// What every adapter does to its mapped invoice before serving it: credit notes to positive amounts, line amounts
+    /// to two decimals, then the checks (<c>net_exceeds_gross</c>, <c>totals_mismatch</c>, <c>line_mismatch</c>,
+    /// <c>lines_mismatch</c>); the warnings recorded so far become the invoice's. Call it once, last (it replaces a
+    /// separate <see cref="UpstreamValues.CheckTotals"/>).
+    /// </summary>
+    /// <param name="invoice">The mapped invoice.</param>
+    /// <param name="values">The values reader the invoice was mapped with; the checks add to its warnings.</param>
+    /// <returns>The finished invoice.</returns>
+    public static Invoice Finish(Invoice invoice, UpstreamValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var positive = InvoiceArithmetic.PositiveCreditNote(invoice);
+        var rounded = InvoiceArithmetic.RoundLineAmounts(positive.Lines);
+        var finished = ReferenceEquals(rounded, positive.Lines) ? positive : positive with { Lines = rounded };
+        values.CheckTotals(finished.Totals);
+        InvoiceArithmetic.CheckLines(finished, values);
+        return finished with { Warnings = values.Warnings.ToArray() };
+    }
+
     /// <summary>Returns <c>null</c> for a blank string, else the string trimmed.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The trimmed value or <c>null</c>.</returns>

@@ -70,7 +70,10 @@ public sealed class UpstreamValues
         return null;
     }
 
-    /// <summary>Reads a date-time as UTC: RFC 3339 (no offset means UTC), or one of <paramref name="formats"/> (UTC).</summary>
+    /// <summary>
+    /// Reads a date-time as UTC: RFC 3339 (no offset means UTC), or one of <paramref name="formats"/> (UTC). A bare date
+    /// reads as its midnight UTC: for a field that may be date-only (a payment date) use <see cref="Moment"/> instead.
+    /// </summary>
     /// <param name="field">The upstream field name, for the warning.</param>
     /// <param name="value">The upstream value.</param>
     /// <param name="formats">Extra exact formats to accept, read as UTC.</param>
@@ -102,6 +105,60 @@ public sealed class UpstreamValues
 
         Unparsed(field, text, "a date-time");
         return null;
+    }
+
+    /// <summary>
+    /// Reads a value that is a date-time or a bare date, such as a payment time: a date-time gives the instant (UTC) and
+    /// its UTC day; a bare date gives the day only, never a made-up midnight (SPEC §3: <c>paidOn</c>, not <c>paidAt</c>).
+    /// A date-time without an offset is read as UTC.
+    /// </summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The upstream value.</param>
+    /// <param name="formats">Extra exact date-time formats to accept, read as UTC (e.g. <c>dd-MM-yyyy HH:mm:ss</c>).</param>
+    /// <returns>The day and, when a time was given, the instant; both <c>null</c> when absent or unreadable.</returns>
+    public UpstreamMoment Moment(string field, string? value, params string[] formats)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return default;
+        }
+
+        var text = value.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return new UpstreamMoment(date, null);
+        }
+
+        if (DateTime(field, text, formats) is { } instant)
+        {
+            return new UpstreamMoment(DateOnly.FromDateTime(instant.UtcDateTime), instant);
+        }
+
+        return default;
+    }
+
+    /// <summary>
+    /// A country as ISO 3166-1 alpha-2 (see <see cref="Countries"/>); a value that is no known country is kept as given
+    /// (SPEC §3) with a <see cref="WarningCodes.CountryUnknown"/> warning.
+    /// </summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The upstream value.</param>
+    /// <returns>The code, the value as given, or <c>null</c> when blank.</returns>
+    public string? Country(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (Countries.TryToIsoAlpha2(value) is { } code)
+        {
+            return code;
+        }
+
+        var text = value.Trim();
+        Warn(WarningCodes.CountryUnknown, $"The {field} value '{Clip(text)}' is no ISO 3166-1 code or country name the gateway knows; it was kept as given.");
+        return text;
     }
 
     /// <summary>Reads a decimal from a JSON number or a numeric string, keeping the upstream's scale.</summary>
@@ -195,3 +252,8 @@ public sealed class UpstreamValues
     private static string Clip(string? value) =>
         value is null ? "null" : value.Length > 64 ? string.Concat(value.AsSpan(0, 64), "…") : value;
 }
+
+/// <summary>A value that may be a date-time or only a date.</summary>
+/// <param name="Day">The day: the date given, or the UTC day of the date-time given.</param>
+/// <param name="At">The instant in UTC, only when the upstream gave a time.</param>
+public readonly record struct UpstreamMoment(DateOnly? Day, DateTimeOffset? At);

@@ -51,6 +51,18 @@ public sealed record Invoice
     /// <summary>Actual delivery date [BT-72].</summary>
     public DateOnly? DeliveryDate { get; init; }
 
+    /// <summary>
+    /// The day the order this invoice bills was placed, when the source tells. EN 16931 has no term for it
+    /// (BT-13/BT-14 are the order's references); named like the other dates.
+    /// </summary>
+    public DateOnly? OrderDate { get; init; }
+
+    /// <summary>
+    /// The day the (latest) payment reminder about this invoice was sent, when the source tells; no EN 16931 term.
+    /// A reminder that is a document of its own is an invoice of kind <see cref="InvoiceKind.Reminder"/> instead.
+    /// </summary>
+    public DateOnly? ReminderDate { get; init; }
+
     /// <summary>The day the invoice was paid, when the source tells (a date without a time).</summary>
     public DateOnly? PaidOn { get; init; }
 
@@ -255,8 +267,11 @@ public sealed record Party
     /// <summary>E-mail address.</summary>
     public string? Email { get; init; }
 
-    /// <summary>Telephone number.</summary>
+    /// <summary>Telephone number [BT-42 / BT-57 contact telephone].</summary>
     public string? Phone { get; init; }
+
+    /// <summary>Mobile telephone number, when the source gives one besides (or instead of) <see cref="Phone"/>; no EN 16931 term of its own.</summary>
+    public string? Mobile { get; init; }
 
     /// <summary>Web site.</summary>
     public string? Website { get; init; }
@@ -404,4 +419,7 @@ public static class WarningCodes
 
     /// <summary>A field was present but could not be understood.</summary>
     public const string UnparsedValue = "unparsed_value";
+
+    /// <summary>A country is neither an ISO 3166-1 code nor a country name the gateway knows; the value is kept as given.</summary>
+    public const string CountryUnknown = "country_unknown";
 }

@@ -22,7 +22,7 @@ public class CanonicalJsonTests
 
         Assert.Equal(
             ["id", "source", "sourceId", "number", "kind", "direction", "status", "overdue", "daysOverdue",
-             "sourceStatus", "issueDate", "dueDate", "deliveryDate", "paidOn", "paidAt", "createdAt", "updatedAt",
+             "sourceStatus", "issueDate", "dueDate", "deliveryDate", "orderDate", "reminderDate", "paidOn", "paidAt", "createdAt", "updatedAt",
              "changedAt", "paymentTerms", "currency", "totals", "earlyPaymentDiscount", "issuer", "recipient",
              "deliveryAddress", "payment", "allocations", "references", "period", "lines", "notes", "warnings"],
             names);
@@ -88,7 +88,7 @@ public class CanonicalJsonTests
 
         Assert.Equal(
             ["name", "organizationNumber", "organizationScheme", "vatNumber", "electronicAddress", "customerNumber",
-             "email", "phone", "website", "address"],
+             "email", "phone", "mobile", "website", "address"],
             root.GetProperty("recipient").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(
             ["position", "code", "description", "quantity", "unit", "unitPrice", "discountPercent", "taxRate", "net",

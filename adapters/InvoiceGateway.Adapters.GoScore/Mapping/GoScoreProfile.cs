@@ -34,6 +34,8 @@ internal sealed class GoScoreProfile : Profile
             .ForMember(d => d.Number, o => o.Ignore())
             .ForMember(d => d.IssueDate, o => o.Ignore())
             .ForMember(d => d.DeliveryDate, o => o.Ignore())
+            .ForMember(d => d.OrderDate, o => o.Ignore())
+            .ForMember(d => d.ReminderDate, o => o.Ignore())
             .ForMember(d => d.PaidAt, o => o.Ignore())
             .ForMember(d => d.CreatedAt, o => o.Ignore())
             .ForMember(d => d.UpdatedAt, o => o.Ignore())

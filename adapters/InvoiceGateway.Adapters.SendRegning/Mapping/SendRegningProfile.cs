@@ -31,6 +31,8 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.IssueDate, o => o.MapFrom((s, _, _, c) => Values(c).Date("invoiceDate", s.InvoiceDate)))
             .ForMember(d => d.DueDate, o => o.MapFrom((s, _, _, c) => Values(c).Date("dueDate", s.DueDate)))
             .ForMember(d => d.DeliveryDate, o => o.MapFrom((s, _, _, c) => Values(c).Date("deliveryDate", s.DeliveryDate)))
+            .ForMember(d => d.OrderDate, o => o.MapFrom((s, _, _, c) => Values(c).Date("orderDate", s.OrderDate)))
+            .ForMember(d => d.ReminderDate, o => o.MapFrom((s, _, _, c) => Values(c).Date("reminderDate", s.ReminderDate)))
             .ForMember(d => d.Currency, o => o.MapFrom((s, _, _, c) =>
                 InvoiceRules.Currency(s.Currency, Settings(c).Source, Settings(c).DefaultCurrency)))
             .ForMember(d => d.Totals, o => o.MapFrom((s, _, _, c) => Totals(s, Values(c))))
@@ -62,7 +64,8 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.OrganizationNumber, o => o.MapFrom(s => InvoiceRules.Text(s.OrganisationNumber)))
             .ForMember(d => d.CustomerNumber, o => o.MapFrom(s => InvoiceRules.Text(s.CustomerNumber)))
             .ForMember(d => d.Email, o => o.MapFrom(s => InvoiceRules.Text(s.Email)))
-            .ForMember(d => d.Phone, o => o.MapFrom(s => InvoiceRules.Text(s.Phone) ?? InvoiceRules.Text(s.Mobile)))
+            .ForMember(d => d.Phone, o => o.MapFrom(s => InvoiceRules.Text(s.Phone)))
+            .ForMember(d => d.Mobile, o => o.MapFrom(s => InvoiceRules.Text(s.Mobile)))
             .ForMember(d => d.Website, o => o.MapFrom(s => InvoiceRules.Text(s.Web)))
             .ForMember(d => d.Address, o => o.MapFrom(s => s.Address))
             .ForMember(d => d.VatNumber, o => o.Ignore())

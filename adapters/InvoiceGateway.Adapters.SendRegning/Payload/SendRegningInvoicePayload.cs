@@ -24,6 +24,12 @@ internal sealed record SendRegningInvoicePayload
 
     public string? DeliveryDate { get; init; }
 
+    /// <summary>The day the order was placed.</summary>
+    public string? OrderDate { get; init; }
+
+    /// <summary>The day a payment reminder was sent.</summary>
+    public string? ReminderDate { get; init; }
+
     public string? OurReference { get; init; }
 
     public string? YourReference { get; init; }

@@ -36,6 +36,8 @@ internal sealed class SendcloudProfile : Profile
             .ForMember(d => d.Kind, o => o.Ignore())
             .ForMember(d => d.DueDate, o => o.Ignore())
             .ForMember(d => d.DeliveryDate, o => o.Ignore())
+            .ForMember(d => d.OrderDate, o => o.Ignore())
+            .ForMember(d => d.ReminderDate, o => o.Ignore())
             .ForMember(d => d.PaidAt, o => o.Ignore())
             .ForMember(d => d.CreatedAt, o => o.Ignore())
             .ForMember(d => d.UpdatedAt, o => o.Ignore())

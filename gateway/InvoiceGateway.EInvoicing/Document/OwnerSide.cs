@@ -37,7 +37,8 @@ internal static class OwnerSide
             ElectronicAddress = source.ElectronicAddress ?? owner.ElectronicAddress,
             CustomerNumber = source.CustomerNumber ?? owner.CustomerNumber,
             Email = source.Email ?? owner.Email,
-            Phone = source.Phone ?? owner.Phone,
+            // The source's mobile is the source's telephone too (the UBL contact has one): the owner's phone does not override it.
+            Phone = source.Phone ?? (source.Mobile is null ? owner.Phone : null),
             Website = source.Website ?? owner.Website,
 
             // An address is taken whole: a street from one and a city from the other would describe no place.

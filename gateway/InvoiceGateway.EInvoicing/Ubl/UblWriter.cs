@@ -101,9 +101,10 @@ internal sealed class UblWriter
                 : new XElement(Cac + "PartyLegalEntity",
                     Basic("RegistrationName", party.Name),
                     Identifier("CompanyID", party.OrganizationNumber, OrganizationScheme(party))),
-            party?.Phone is null && party?.Email is null
+            // BT-42 / BT-57 is one contact telephone: the phone, else the mobile.
+            party is null || ((party.Phone ?? party.Mobile) is null && party.Email is null)
                 ? null
-                : new XElement(Cac + "Contact", Basic("Telephone", party.Phone), Basic("ElectronicMail", party.Email)));
+                : new XElement(Cac + "Contact", Basic("Telephone", party.Phone ?? party.Mobile), Basic("ElectronicMail", party.Email)));
 
     /// <summary>BG-5 / BG-8 postal address: street (BT-35/50), additional street (BT-36/51), city (BT-37/52), post code (BT-38/53), country (BT-40/55).</summary>
     private static XElement PostalAddress(PostalAddress address) => Address("PostalAddress", address);

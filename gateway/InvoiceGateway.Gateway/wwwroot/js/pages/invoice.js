@@ -6,6 +6,7 @@ const summary = [
   ['id', 'Id'], ['source', 'Source'], ['sourceId', 'Id at the source'], ['number', 'Number'], ['kind', 'Kind'],
   ['direction', 'Direction'], ['status', 'Status'], ['sourceStatus', 'Status at the source'], ['currency', 'Currency'],
   ['paymentTerms', 'Payment terms'], ['issueDate', 'Issue date'], ['dueDate', 'Due date'], ['deliveryDate', 'Delivery date'],
+  ['orderDate', 'Order date'], ['reminderDate', 'Reminder sent'],
   ['paidOn', 'Paid on'], ['paidAt', 'Paid at'], ['createdAt', 'Created at'], ['updatedAt', 'Updated at'],
   ['changedAt', 'Changed at (first seen by the gateway)'], ['notes', 'Notes'],
 ];

@@ -21,6 +21,24 @@ internal static class OwnerPartyReader
         "Line1", "Line2", "PostalCode", "City", "Country",
     };
 
+    /// <summary>
+    /// Reads a connection's <c>owner</c> (a JSON object with the same fields, any casing) by the same rules as the
+    /// configured one; the problems name <c>owner:Field</c>.
+    /// </summary>
+    public static Party? Read(System.Text.Json.JsonElement owner, List<string> problems)
+    {
+        using var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"owner\":" + owner.GetRawText() + "}"));
+        var configuration = new ConfigurationBuilder().AddJsonStream(body).Build();
+        var section = configuration.GetSection("owner");
+        if (!section.GetChildren().Any())
+        {
+            problems.Add("owner must be an object with at least Name, e.g. {\"name\": \"Nordlys Regnskap AS\", \"vatNumber\": \"NO913456782MVA\"}.");
+            return null;
+        }
+
+        return Read(section, problems);
+    }
+
     public static Party? Read(IConfigurationSection owner, List<string> problems)
     {
         if (!owner.GetChildren().Any())

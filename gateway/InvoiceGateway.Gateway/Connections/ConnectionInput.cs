@@ -9,7 +9,7 @@ namespace InvoiceGateway.Gateway.Connections;
 /// </summary>
 internal sealed class ConnectionInput
 {
-    private static readonly string[] Properties = ["name", "source", "options", "credentials", "cache"];
+    private static readonly string[] Properties = ["name", "source", "options", "credentials", "cache", "owner"];
 
     public string? Name { get; private set; }
 
@@ -24,6 +24,12 @@ internal sealed class ConnectionInput
     public bool HasTtl { get; private set; }
 
     public TimeSpan? Ttl { get; private set; }
+
+    /// <summary>Whether <c>owner</c> was given (in a PATCH, <c>null</c> removes it).</summary>
+    public bool HasOwner { get; private set; }
+
+    /// <summary>The owner's party (SPEC §9), validated as <c>Gateway:Sources:&lt;name&gt;:Owner</c> is.</summary>
+    public Contracts.Party? Owner { get; private set; }
 
     /// <summary>The same rule as for tenant ids: <c>[a-z0-9][a-z0-9-]{0,63}</c>.</summary>
     public static bool IsValidName(string name) => Tenancy.TenantContext.IsValidId(name);
@@ -75,6 +81,9 @@ internal sealed class ConnectionInput
                     case "cache":
                         input.ReadCache(property.Value, errors);
                         break;
+                    case "owner":
+                        input.ReadOwner(property.Value, errors);
+                        break;
                     default:
                         Add(errors, Shorten(property.Name), $"'{Shorten(property.Name)}' is not a field of a connection (known: {string.Join(", ", Properties)}).");
                         break;
@@ -87,6 +96,27 @@ internal sealed class ConnectionInput
 
     public static void Add(Dictionary<string, string[]> errors, string key, string message) =>
         errors[key] = errors.TryGetValue(key, out var existing) ? [.. existing, message] : [message];
+
+    private void ReadOwner(JsonElement value, Dictionary<string, string[]> errors)
+    {
+        HasOwner = true;
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        var problems = new List<string>();
+        Owner = value.ValueKind == JsonValueKind.Object ? Configuration.OwnerPartyReader.Read(value, problems) : null;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add("owner must be an object (name, organizationNumber, organizationScheme, vatNumber, electronicAddress, email, phone, website, address) or null.");
+        }
+
+        foreach (var problem in problems)
+        {
+            Add(errors, "owner", problem);
+        }
+    }
 
     private void ReadCache(JsonElement value, Dictionary<string, string[]> errors)
     {

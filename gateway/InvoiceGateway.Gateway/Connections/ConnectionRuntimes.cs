@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Sources;
 using InvoiceGateway.Gateway.Storage;
 using InvoiceGateway.Upstream;
@@ -29,7 +30,22 @@ internal sealed class ConnectionRuntimes(IDataProtectionProvider protection, Tim
 
     /// <summary>The runtime of a stored connection.</summary>
     public SourceRuntime Build(ConnectionDefinition definition, ConnectionRecord record) =>
-        Build(definition, record.Id, record.Name, DeserializeOptions(record.Options), Unprotect(record.Credentials), record.CacheTtl);
+        Build(definition, record.Id, record.Name, DeserializeOptions(record.Options), Unprotect(record.Credentials), record.CacheTtl, DeserializeOwner(record.Owner));
+
+    public static string? SerializeOwner(Party? owner) => owner is null ? null : JsonSerializer.Serialize(owner);
+
+    /// <summary>The stored owner; an unreadable value is no owner (the export then says what it lacks), never a failure.</summary>
+    public static Party? DeserializeOwner(string? owner)
+    {
+        try
+        {
+            return owner is null ? null : JsonSerializer.Deserialize<Party>(owner);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public SourceRuntime Build(
         ConnectionDefinition definition,
@@ -37,7 +53,8 @@ internal sealed class ConnectionRuntimes(IDataProtectionProvider protection, Tim
         string name,
         IReadOnlyDictionary<string, string> options,
         IReadOnlyDictionary<string, string> credentials,
-        TimeSpan? ttl)
+        TimeSpan? ttl,
+        Party? owner)
     {
         var plan = definition.Plan;
         var merged = new Dictionary<string, string?>(plan.Settings.Options, StringComparer.OrdinalIgnoreCase);
@@ -55,6 +72,9 @@ internal sealed class ConnectionRuntimes(IDataProtectionProvider protection, Tim
                 ? new Caching.CachePolicy(fresh, fresh > plan.Settings.Cache.StaleTtl ? fresh : plan.Settings.Cache.StaleTtl)
                 : plan.Settings.Cache,
             Connectable = false,
+
+            // The connection's own party: the definition's Owner (if any) is the app's, not the tenant's.
+            Owner = owner,
         };
         var connectionPlan = plan with { Settings = settings };
         var descriptor = connectionPlan.Describe(time);

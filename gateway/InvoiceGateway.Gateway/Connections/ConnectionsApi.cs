@@ -30,7 +30,7 @@ internal static class ConnectionsApi
         group.MapGet("/{id}", Get).WithName("GetConnection").WithSummary("One connection.")
             .Produces<ConnectionDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPatch("/{id}", Update).WithName("UpdateConnection")
-            .WithSummary("Changes a connection's name, options, credentials or cache; changed options or credentials are checked again.")
+            .WithSummary("Changes a connection's name, options, credentials, cache or owner; changed options or credentials are checked again.")
             .Produces<ConnectionDocument>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}", Delete).WithName("DeleteConnection").WithSummary("Deletes a connection; it stops being served at once in every replica.")
@@ -99,7 +99,7 @@ internal static class ConnectionsApi
         }
 
         var id = "con_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var runtime = services.Runtimes.Build(definition!, id, input.Name!, options, credentials, input.Ttl);
+        var runtime = services.Runtimes.Build(definition!, id, input.Name!, options, credentials, input.Ttl, input.Owner);
         var check = await CheckAsync(runtime, services, http.RequestAborted).ConfigureAwait(false);
         if (strict && check.Error is not null)
         {
@@ -115,6 +115,7 @@ internal static class ConnectionsApi
             Options = ConnectionRuntimes.SerializeOptions(options),
             Credentials = services.Runtimes.Protect(credentials),
             CacheTtl = input.Ttl,
+            Owner = ConnectionRuntimes.SerializeOwner(input.Owner),
             State = check.State,
             CheckedAt = check.CheckedAt,
             Error = check.Error?.Message,
@@ -184,9 +185,10 @@ internal static class ConnectionsApi
 
         var newName = input.Name ?? record.Name;
         var ttl = input.HasTtl ? input.Ttl : record.CacheTtl;
+        var owner = input.HasOwner ? ConnectionRuntimes.SerializeOwner(input.Owner) : record.Owner;
         if (recheck)
         {
-            var runtime = services.Runtimes.Build(definition!, record.Id, newName, options, credentials, ttl);
+            var runtime = services.Runtimes.Build(definition!, record.Id, newName, options, credentials, ttl, ConnectionRuntimes.DeserializeOwner(owner));
             var check = await CheckAsync(runtime, services, http.RequestAborted).ConfigureAwait(false);
             if (strict && check.Error is not null)
             {
@@ -202,6 +204,7 @@ internal static class ConnectionsApi
         record.Options = ConnectionRuntimes.SerializeOptions(options);
         record.Credentials = services.Runtimes.Protect(credentials);
         record.CacheTtl = ttl;
+        record.Owner = owner;
         record.UpdatedAt = services.Time.GetUtcNow();
         if (await SaveAsync(services, http.RequestAborted).ConfigureAwait(false) is { } failure)
         {
@@ -405,12 +408,14 @@ internal sealed record ConnectionDocument(
     string? Error,
     IReadOnlyDictionary<string, string> Options,
     ConnectionCacheDocument Cache,
+    Contracts.Party? Owner,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static ConnectionDocument Of(ConnectionRecord record) => new(
         record.Id, record.Name, record.Source, record.State, record.CheckedAt, record.Error,
-        ConnectionRuntimes.DeserializeOptions(record.Options), new ConnectionCacheDocument(record.CacheTtl), record.CreatedAt, record.UpdatedAt);
+        ConnectionRuntimes.DeserializeOptions(record.Options), new ConnectionCacheDocument(record.CacheTtl),
+        ConnectionRuntimes.DeserializeOwner(record.Owner), record.CreatedAt, record.UpdatedAt);
 }
 
 internal sealed record ConnectionCacheDocument(TimeSpan? Ttl);

@@ -155,6 +155,9 @@ internal sealed class ConnectionRecord : ITenantOwned
 
     public TimeSpan? CacheTtl { get; set; }
 
+    /// <summary>The owner's party (SPEC §9) as JSON, completing the owner's side of the UBL export; <c>null</c> when not given.</summary>
+    public string? Owner { get; set; }
+
     /// <summary><c>active</c> or <c>failed</c>, from the last check.</summary>
     public required string State { get; set; }
 

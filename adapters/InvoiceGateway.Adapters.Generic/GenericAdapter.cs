@@ -25,8 +25,6 @@ public sealed class GenericAdapter : IInvoiceAdapter
     /// <summary>The option that sets how many detail requests completing list summaries run at once (1 to 64). The default value is 8.</summary>
     public const string DetailConcurrencyOption = "DetailConcurrency";
 
-    internal const string FallbackCurrency = "EUR";
-
     internal const InvoiceDirection FallbackDirection = InvoiceDirection.Payable;
 
     private static readonly (string Name, int Max)[] NumberOptions =
@@ -42,8 +40,12 @@ public sealed class GenericAdapter : IInvoiceAdapter
     /// <inheritdoc />
     public string Name => "generic";
 
-    /// <summary>The default value is <c>EUR</c>; a mapping's <c>defaults.currency</c> takes its place for its sources.</summary>
-    public string DefaultCurrency => FallbackCurrency;
+    /// <summary>
+    /// None: a mapped API names its currency in the payload, or the source's <c>Currency</c> setting does, or the
+    /// mapping's <c>defaults.currency</c> (for an API that is single-currency by its docs); otherwise the invoice's
+    /// currency is null with warning <c>currency_missing</c>, never invented.
+    /// </summary>
+    public string? DefaultCurrency => null;
 
     /// <summary>The default value is payable; a mapping's <c>defaults.direction</c> takes its place for its sources.</summary>
     public InvoiceDirection DefaultDirection => FallbackDirection;

@@ -57,6 +57,30 @@ public static class InvoiceRules
         return finished with { Warnings = values.Warnings.ToArray() };
     }
 
+    /// <summary>
+    /// The currency for an API that has no documented default (SPEC §3): the payload's, else the source's
+    /// setting, else the adapter's default when it has one; otherwise <c>null</c> with a
+    /// <see cref="WarningCodes.CurrencyMissing"/> warning, never an invented one.
+    /// </summary>
+    /// <param name="payload">The payload's currency, if any.</param>
+    /// <param name="source">The source.</param>
+    /// <param name="adapterDefault">The default for an API that is single-currency by its docs, else null.</param>
+    /// <param name="values">Where the warning is recorded.</param>
+    /// <returns>The ISO 4217 code, or null.</returns>
+    public static string? Currency(string? payload, SourceDescriptor source, string? adapterDefault, UpstreamValues values)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(values);
+        if (!string.IsNullOrWhiteSpace(payload) || !string.IsNullOrWhiteSpace(source.Currency) || !string.IsNullOrWhiteSpace(adapterDefault))
+        {
+            return Currency(payload, source, adapterDefault ?? string.Empty);
+        }
+
+        values.Warn(WarningCodes.CurrencyMissing,
+            $"Neither the payload nor the source's Currency setting names a currency; set Sources:{source.Name}:Currency if the API is single-currency.");
+        return null;
+    }
+
     /// <summary>Returns <c>null</c> for a blank string, else the string trimmed.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The trimmed value or <c>null</c>.</returns>

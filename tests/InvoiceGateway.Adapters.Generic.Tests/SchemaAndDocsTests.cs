@@ -36,9 +36,12 @@ public class SchemaAndDocsTests
         var fields = new List<string>();
         Flatten(defs, defs.GetProperty("fields"), string.Empty, fields);
 
-        var expected = CanonicalFields.Invoice.Keys.Append(CanonicalFields.Status).Append(CanonicalFields.Lines);
+        var expected = CanonicalFields.Invoice.Keys.Append(CanonicalFields.Status).Append(CanonicalFields.Lines)
+            .Append(CanonicalFields.Allocations).Append(CanonicalFields.PaymentAccounts);
         Assert.Equal(Sorted(expected), Sorted(fields));
         Assert.Equal(Sorted(CanonicalFields.Line.Keys), Sorted(Names(defs.GetProperty("lineFields").GetProperty("properties"))));
+        Assert.Equal(Sorted(CanonicalFields.Allocation.Keys), Sorted(Names(defs.GetProperty("allocationFields").GetProperty("properties"))));
+        Assert.Equal(Sorted(MappingLoader.StatusNames), Sorted(Enum(defs.GetProperty("statusName"))));
     }
 
     [Theory]
@@ -92,7 +95,7 @@ public class SchemaAndDocsTests
             var target = property.Value.TryGetProperty("$ref", out var reference)
                 ? defs.GetProperty(reference.GetString()!["#/$defs/".Length..])
                 : property.Value;
-            var isGroup = target.TryGetProperty("properties", out _) && name is not (CanonicalFields.Status or CanonicalFields.Lines);
+            var isGroup = target.TryGetProperty("properties", out _) && name is not (CanonicalFields.Status or CanonicalFields.Lines or CanonicalFields.Allocations);
             if (isGroup && !ReferenceIs(property.Value, "value"))
             {
                 Flatten(defs, target, name + ".", into);

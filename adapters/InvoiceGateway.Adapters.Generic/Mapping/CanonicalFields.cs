@@ -59,24 +59,45 @@ internal static class CanonicalFields
     /// <summary>The key of the line mapping inside <c>fields</c>.</summary>
     public const string Lines = "lines";
 
+    /// <summary>The key of the allocation mapping inside <c>fields</c>.</summary>
+    public const string Allocations = "allocations";
+
+    /// <summary>The key of the payment accounts inside <c>fields.payment</c>.</summary>
+    public const string PaymentAccounts = "payment.accounts";
+
     /// <summary>Invoice fields by dotted name.</summary>
     public static FrozenDictionary<string, FieldTarget<InvoiceDraft>> Invoice { get; } = BuildInvoice();
 
     /// <summary>The objects of the invoice that group fields (<c>totals</c>, <c>issuer.address</c>, ...).</summary>
     public static FrozenSet<string> InvoiceGroups { get; } = new[]
     {
-        "totals", "earlyPaymentDiscount", "issuer", "issuer.address", "recipient", "recipient.address", "payment",
-        "references", "period",
+        "totals", "earlyPaymentDiscount", "issuer", "issuer.address", "recipient", "recipient.address", "deliveryAddress",
+        "payment", "references", "period",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Line fields by name.</summary>
     public static FrozenDictionary<string, FieldTarget<LineDraft>> Line { get; } = BuildLine();
 
+    /// <summary>Allocation fields by name.</summary>
+    public static FrozenDictionary<string, FieldTarget<AllocationDraft>> Allocation { get; } = new FieldTarget<AllocationDraft>[]
+    {
+        new FieldTarget<AllocationDraft, decimal?>("amount", FieldType.Decimal, "decimal", (a, v) => a.Amount = v),
+        new FieldTarget<AllocationDraft, decimal?>("taxRate", FieldType.Decimal, "decimal", (a, v) => a.TaxRate = v),
+        new FieldTarget<AllocationDraft, string?>("costCenter", FieldType.Text, "string", (a, v) => a.CostCenter = v),
+        new FieldTarget<AllocationDraft, string?>("ledgerAccount", FieldType.Text, "string", (a, v) => a.LedgerAccount = v),
+        new FieldTarget<AllocationDraft, string?>("description", FieldType.Text, "string", (a, v) => a.Description = v),
+    }.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
+
     /// <summary>The converter names, in the order the documentation lists them.</summary>
     public static IReadOnlyList<string> Converters { get; } =
     [
         "string", "int", "decimal", "date", "dateTime", "boolean", "countryCode", "valueMap", "constant", "sum", "multiply",
+        "join", "ordinal",
     ];
+
+    /// <summary>The canonical fields that hold money: a computed value (<c>multiply</c>) is rounded to 2 decimals for them.</summary>
+    public static bool IsAmount(string name) => name is "net" or "tax" or "gross" or "amount"
+        || name.StartsWith("totals.", StringComparison.Ordinal) || name == "earlyPaymentDiscount.amount";
 
     public static string Describe(FieldType type) => type switch
     {
@@ -102,9 +123,16 @@ internal static class CanonicalFields
             Date("issueDate", (d, v) => d.IssueDate = v),
             Date("dueDate", (d, v) => d.DueDate = v),
             Date("deliveryDate", (d, v) => d.DeliveryDate = v),
-            DateTime("paidAt", (d, v) => d.PaidAt = v),
-            DateTime("createdAt", (d, v) => d.CreatedAt = v),
-            DateTime("updatedAt", (d, v) => d.UpdatedAt = v),
+            DateTime("paidAt", (d, v) =>
+            {
+                // A payment date without a time is a day (SPEC §3: never turned into midnight).
+                d.PaidAt = v.At;
+                d.PaidOn ??= v.Day;
+            }),
+            Date("paidOn", (d, v) => d.PaidOn = v ?? d.PaidOn),
+            DateTime("createdAt", (d, v) => d.CreatedAt = v.At),
+            DateTime("updatedAt", (d, v) => d.UpdatedAt = v.At),
+            Text("paymentTerms", (d, v) => d.PaymentTerms = v),
             Text("currency", (d, v) => d.Currency = v),
             Decimal("totals.net", (d, v) => d.Net = v),
             Decimal("totals.tax", (d, v) => d.Tax = v),
@@ -133,6 +161,7 @@ internal static class CanonicalFields
         };
         fields.AddRange(PartyFields("issuer", d => d.Issuer));
         fields.AddRange(PartyFields("recipient", d => d.Recipient));
+        fields.AddRange(AddressFields("deliveryAddress", d => d.DeliveryAddress));
         return fields.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
     }
 
@@ -140,17 +169,23 @@ internal static class CanonicalFields
     [
         Text($"{prefix}.name", (d, v) => party(d).Name = v),
         Text($"{prefix}.organizationNumber", (d, v) => party(d).OrganizationNumber = v),
+        Text($"{prefix}.organizationScheme", (d, v) => party(d).OrganizationScheme = v),
         Text($"{prefix}.vatNumber", (d, v) => party(d).VatNumber = v),
         Text($"{prefix}.customerNumber", (d, v) => party(d).CustomerNumber = v),
         Text($"{prefix}.email", (d, v) => party(d).Email = v),
         Text($"{prefix}.phone", (d, v) => party(d).Phone = v),
         Text($"{prefix}.website", (d, v) => party(d).Website = v),
-        Text($"{prefix}.address.line1", (d, v) => party(d).Line1 = v),
-        Text($"{prefix}.address.line2", (d, v) => party(d).Line2 = v),
-        Text($"{prefix}.address.postalCode", (d, v) => party(d).PostalCode = v),
-        Text($"{prefix}.address.city", (d, v) => party(d).City = v),
-        new FieldTarget<InvoiceDraft, string?>($"{prefix}.address.country", FieldType.Text, "countryCode",
-            (d, v) => party(d).Country = v),
+        .. AddressFields($"{prefix}.address", d => party(d).Address),
+    ];
+
+    private static IEnumerable<FieldTarget<InvoiceDraft>> AddressFields(string prefix, Func<InvoiceDraft, AddressDraft> address) =>
+    [
+        Text($"{prefix}.line1", (d, v) => address(d).Line1 = v),
+        Text($"{prefix}.line2", (d, v) => address(d).Line2 = v),
+        Text($"{prefix}.postalCode", (d, v) => address(d).PostalCode = v),
+        Text($"{prefix}.city", (d, v) => address(d).City = v),
+        new FieldTarget<InvoiceDraft, string?>($"{prefix}.country", FieldType.Text, "countryCode", (d, v) => address(d).Country = v),
+        Text($"{prefix}.text", (d, v) => address(d).Text = v),
     ];
 
     private static FrozenDictionary<string, FieldTarget<LineDraft>> BuildLine() => new FieldTarget<LineDraft>[]
@@ -166,6 +201,7 @@ internal static class CanonicalFields
         new FieldTarget<LineDraft, decimal?>("net", FieldType.Decimal, "decimal", (l, v) => l.Net = v),
         new FieldTarget<LineDraft, decimal?>("tax", FieldType.Decimal, "decimal", (l, v) => l.Tax = v),
         new FieldTarget<LineDraft, decimal?>("gross", FieldType.Decimal, "decimal", (l, v) => l.Gross = v),
+        new FieldTarget<LineDraft, string?>("currency", FieldType.Text, "string", (l, v) => l.Currency = v),
     }.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
 
     private static FieldTarget<InvoiceDraft> Text(string name, Action<InvoiceDraft, string?> set) =>
@@ -174,8 +210,8 @@ internal static class CanonicalFields
     private static FieldTarget<InvoiceDraft> Date(string name, Action<InvoiceDraft, DateOnly?> set) =>
         new FieldTarget<InvoiceDraft, DateOnly?>(name, FieldType.Date, "date", set);
 
-    private static FieldTarget<InvoiceDraft> DateTime(string name, Action<InvoiceDraft, DateTimeOffset?> set) =>
-        new FieldTarget<InvoiceDraft, DateTimeOffset?>(name, FieldType.DateTime, "dateTime", set);
+    private static FieldTarget<InvoiceDraft> DateTime(string name, Action<InvoiceDraft, Moment> set) =>
+        new FieldTarget<InvoiceDraft, Moment>(name, FieldType.DateTime, "dateTime", set);
 
     private static FieldTarget<InvoiceDraft> Decimal(string name, Action<InvoiceDraft, decimal?> set) =>
         new FieldTarget<InvoiceDraft, decimal?>(name, FieldType.Decimal, "decimal", set);

@@ -23,6 +23,10 @@ internal sealed class InvoiceDraft
 
     public DateTimeOffset? PaidAt { get; set; }
 
+    public DateOnly? PaidOn { get; set; }
+
+    public string? PaymentTerms { get; set; }
+
     public DateTimeOffset? CreatedAt { get; set; }
 
     public DateTimeOffset? UpdatedAt { get; set; }
@@ -53,6 +57,8 @@ internal sealed class InvoiceDraft
 
     public PartyDraft Recipient { get; } = new();
 
+    public AddressDraft DeliveryAddress { get; } = new();
+
     public string? AccountNumber { get; set; }
 
     public string? Iban { get; set; }
@@ -80,6 +86,13 @@ internal sealed class InvoiceDraft
     public DateOnly? PeriodEnd { get; set; }
 
     public IReadOnlyList<InvoiceLine> Lines { get; set; } = [];
+
+    /// <summary>The currency each line names (mapping key <c>lines.fields.currency</c>), in line order; null when none is mapped.</summary>
+    public List<string?>? LineCurrencies { get; set; }
+
+    public IReadOnlyList<InvoiceAllocation> Allocations { get; set; } = [];
+
+    public TaxBreakdown AllocationsBreakdown { get; set; }
 
     public string? Notes { get; set; }
 
@@ -116,6 +129,8 @@ internal sealed class PartyDraft
 
     public string? OrganizationNumber { get; set; }
 
+    public string? OrganizationScheme { get; set; }
+
     public string? VatNumber { get; set; }
 
     public string? CustomerNumber { get; set; }
@@ -126,6 +141,38 @@ internal sealed class PartyDraft
 
     public string? Website { get; set; }
 
+    public AddressDraft Address { get; } = new();
+
+    public Party? ToParty()
+    {
+        var address = Address.ToAddress();
+        if (address is null && Name is null && OrganizationNumber is null && OrganizationScheme is null && VatNumber is null
+            && CustomerNumber is null && Email is null && Phone is null && Website is null)
+        {
+            return null;
+        }
+
+        return new Party
+        {
+            Name = Name,
+            OrganizationNumber = OrganizationNumber,
+            OrganizationScheme = OrganizationScheme,
+            VatNumber = VatNumber,
+            CustomerNumber = CustomerNumber,
+            Email = Email,
+            Phone = Phone,
+            Website = Website,
+            Address = address,
+        };
+    }
+}
+
+/// <summary>
+/// The mutable postal address of a party or of the delivery. <see cref="Text"/> is the whole address on one line, as
+/// many APIs send it; it fills the parts the mapping does not give.
+/// </summary>
+internal sealed class AddressDraft
+{
     public string? Line1 { get; set; }
 
     public string? Line2 { get; set; }
@@ -136,29 +183,35 @@ internal sealed class PartyDraft
 
     public string? Country { get; set; }
 
-    public Party? ToParty()
+    public string? Text { get; set; }
+
+    public PostalAddress? ToAddress()
     {
-        var address = Line1 is null && Line2 is null && PostalCode is null && City is null && Country is null
-            ? null
-            : new PostalAddress(Line1, Line2, PostalCode, City, Country);
-        if (address is null && Name is null && OrganizationNumber is null && VatNumber is null && CustomerNumber is null
-            && Email is null && Phone is null && Website is null)
+        if (Text is { } text && Line1 is null && Line2 is null && PostalCode is null && City is null)
         {
-            return null;
+            (Line1, Line2, PostalCode, City) = OneLineAddress.Split(text);
         }
 
-        return new Party
-        {
-            Name = Name,
-            OrganizationNumber = OrganizationNumber,
-            VatNumber = VatNumber,
-            CustomerNumber = CustomerNumber,
-            Email = Email,
-            Phone = Phone,
-            Website = Website,
-            Address = address,
-        };
+        return Line1 is null && Line2 is null && PostalCode is null && City is null && Country is null
+            ? null
+            : new PostalAddress(Line1, Line2, PostalCode, City, Country);
     }
+}
+
+/// <summary>The mutable allocation the allocation bindings write into.</summary>
+internal sealed class AllocationDraft
+{
+    public decimal? Amount { get; set; }
+
+    public decimal? TaxRate { get; set; }
+
+    public string? CostCenter { get; set; }
+
+    public string? LedgerAccount { get; set; }
+
+    public string? Description { get; set; }
+
+    public InvoiceAllocation ToAllocation() => new(Amount, TaxRate, CostCenter, LedgerAccount, Description);
 }
 
 /// <summary>The mutable line the line bindings write into.</summary>
@@ -185,6 +238,9 @@ internal sealed class LineDraft
     public decimal? Tax { get; set; }
 
     public decimal? Gross { get; set; }
+
+    /// <summary>The line's own currency, when the mapping names one; not part of the canonical line (checked against the invoice's).</summary>
+    public string? Currency { get; set; }
 
     public InvoiceLine ToLine() => new()
     {

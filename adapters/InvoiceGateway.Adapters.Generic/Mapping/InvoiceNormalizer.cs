@@ -6,7 +6,10 @@ using InvoiceGateway.Contracts;
 namespace InvoiceGateway.Adapters.Generic.Mapping;
 
 /// <summary>What a source adds to a mapping when normalizing: its name, settings and clock.</summary>
-internal sealed record NormalizeSettings(SourceDescriptor Source, string DefaultCurrency, InvoiceDirection DefaultDirection);
+/// <param name="Source">The source.</param>
+/// <param name="DefaultCurrency">The mapping's <c>defaults.currency</c> (an API that is single-currency by its docs), else null.</param>
+/// <param name="DefaultDirection">The direction when neither the payload nor the source gives one.</param>
+internal sealed record NormalizeSettings(SourceDescriptor Source, string? DefaultCurrency, InvoiceDirection DefaultDirection);
 
 /// <summary>A compiled <c>fields</c> section: turns one upstream entry into a canonical invoice.</summary>
 internal sealed class InvoiceNormalizer(
@@ -37,13 +40,9 @@ internal sealed class InvoiceNormalizer(
         }
 
         var state = status?.Evaluate(entry, draft, values, settings.Source.Time) ?? InvoiceStatus.Unknown;
-        if (draft.Currency is { } currency && !IsCurrencyCode(currency))
-        {
-            values.Unparsed("currency", currency, "a three-letter ISO 4217 code");
-            draft.Currency = null;
-        }
-
-        var totals = draft.Totals();
+        var currency = Currency(draft, values, settings);
+        var lines = CompleteLines(draft.Lines);
+        var totals = Totals(draft, lines, state, values);
         values.CheckTotals(totals);
         return new Invoice
         {
@@ -58,18 +57,22 @@ internal sealed class InvoiceNormalizer(
             IssueDate = draft.IssueDate,
             DueDate = draft.DueDate,
             DeliveryDate = draft.DeliveryDate,
+            PaidOn = draft.PaidOn,
             PaidAt = draft.PaidAt,
             CreatedAt = draft.CreatedAt,
             UpdatedAt = draft.UpdatedAt,
-            Currency = InvoiceRules.Currency(draft.Currency, settings.Source, settings.DefaultCurrency),
+            PaymentTerms = draft.PaymentTerms,
+            Currency = currency,
             Totals = totals,
             EarlyPaymentDiscount = draft.EarlyPaymentDiscount(),
             Issuer = draft.Issuer.ToParty(),
             Recipient = draft.Recipient.ToParty(),
+            DeliveryAddress = draft.DeliveryAddress.ToAddress(),
             Payment = draft.Payment(),
+            Allocations = draft.Allocations,
             References = draft.References(),
             Period = draft.Period(),
-            Lines = draft.Lines,
+            Lines = lines,
             Notes = draft.Notes,
             Warnings = values.Warnings.Count == 0 ? [] : [.. values.Warnings],
             Raw = entry.Clone(),
@@ -80,12 +83,152 @@ internal sealed class InvoiceNormalizer(
     public string? ReadId(JsonElement entry) =>
         entry.ValueKind == JsonValueKind.Object ? sourceId.Read(entry, new UpstreamValues()) : null;
 
-    private static bool IsCurrencyCode(string value) =>
-        value.Length == 3 && char.IsAsciiLetter(value[0]) && char.IsAsciiLetter(value[1]) && char.IsAsciiLetter(value[2]);
+    /// <summary>
+    /// The payload's currency (the header's, else the one every line names), else the source's <c>Currency</c>, else
+    /// the mapping's default; otherwise null with <c>currency_missing</c>. Lines in another currency: <c>currency_mixed</c>.
+    /// </summary>
+    private static string? Currency(InvoiceDraft draft, UpstreamValues values, NormalizeSettings settings)
+    {
+        var header = CurrencyCode(draft.Currency, "currency", values);
+        string? linesCurrency = null;
+        var linesAgree = true;
+        if (draft.LineCurrencies is { } lineCurrencies)
+        {
+            for (var i = 0; i < lineCurrencies.Count; i++)
+            {
+                if (CurrencyCode(lineCurrencies[i], $"lines[{i}].currency", values) is not { } code)
+                {
+                    continue;
+                }
+
+                if (linesCurrency is null)
+                {
+                    linesCurrency = code;
+                }
+                else if (!string.Equals(linesCurrency, code, StringComparison.OrdinalIgnoreCase))
+                {
+                    linesAgree = false;
+                }
+            }
+        }
+
+        var currency = InvoiceRules.Currency(header ?? (linesAgree ? linesCurrency : null), settings.Source, settings.DefaultCurrency, values);
+        if (draft.LineCurrencies is { } named
+            && named.Find(c => CurrencyCode(c, null, null) is { } code && !string.Equals(code, currency, StringComparison.OrdinalIgnoreCase)) is { } other)
+        {
+            values.Warn(WarningCodes.CurrencyMixed, currency is null
+                ? $"The lines name different currencies ({string.Join(", ", named.Where(c => c is not null).Distinct(StringComparer.OrdinalIgnoreCase))}) and the invoice names none."
+                : $"A line is in {other.Trim().ToUpperInvariant()}, the invoice in {currency}.");
+        }
+
+        return currency;
+    }
+
+    private static string? CurrencyCode(string? value, string? field, UpstreamValues? values)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = value.Trim();
+        if (text.Length == 3 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[1]) && char.IsAsciiLetter(text[2]))
+        {
+            return text.ToUpperInvariant();
+        }
+
+        values?.Unparsed(field!, value, "a three-letter ISO 4217 code");
+        return null;
+    }
+
+    private static IReadOnlyList<InvoiceLine> CompleteLines(IReadOnlyList<InvoiceLine> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return lines;
+        }
+
+        var completed = new InvoiceLine[lines.Count];
+        for (var i = 0; i < completed.Length; i++)
+        {
+            completed[i] = NetTaxGross.Complete(lines[i]);
+        }
+
+        return completed;
+    }
+
+    /// <summary>
+    /// The totals as mapped; the tax from the allocations when there are no lines and the mapping says they are the
+    /// tax breakdown; the third of net, tax and gross derived from the other two; what is paid and due from the state
+    /// when the API has no partial payments.
+    /// </summary>
+    private InvoiceTotals Totals(InvoiceDraft draft, IReadOnlyList<InvoiceLine> lines, InvoiceStatus state, UpstreamValues values)
+    {
+        if (draft.Tax is null && lines.Count == 0 && draft.Allocations.Count > 0 && draft.AllocationsBreakdown != TaxBreakdown.None)
+        {
+            draft.Tax = AllocationsTax(draft, values);
+        }
+
+        var (net, tax, gross) = NetTaxGross.Complete(draft.Net, draft.Tax, draft.Gross);
+        (draft.Net, draft.Tax, draft.Gross) = (net, tax, gross);
+        if (status is { PartialPayments: false })
+        {
+            switch (state)
+            {
+                case InvoiceStatus.Paid:
+                    draft.Due ??= 0m;
+                    draft.Paid ??= gross;
+                    break;
+                case InvoiceStatus.Open:
+                    draft.Paid ??= 0m;
+                    draft.Due ??= gross;
+                    break;
+            }
+        }
+
+        return draft.Totals();
+    }
+
+    /// <summary>Σ of each allocation's tax (rounded per allocation, as a VAT breakdown is); null when they do not cover the document.</summary>
+    private static decimal? AllocationsTax(InvoiceDraft draft, UpstreamValues values)
+    {
+        var gross = draft.AllocationsBreakdown == TaxBreakdown.Gross;
+        decimal tax = 0, covered = 0;
+        foreach (var allocation in draft.Allocations)
+        {
+            if (allocation is not { Amount: { } amount, TaxRate: { } rate } || rate <= -100m)
+            {
+                values.Warn(WarningCodes.TaxIncomplete, "An allocation has no amount or no tax rate, so the tax is left unknown.");
+                return null;
+            }
+
+            tax += decimal.Round(amount * rate / (gross ? 100m + rate : 100m), 2, MidpointRounding.AwayFromZero);
+            covered += amount;
+        }
+
+        var whole = gross ? draft.Gross : draft.Net;
+        if (whole is { } total && Math.Abs(total - covered) > 0.01m)
+        {
+            values.Warn(WarningCodes.TaxIncomplete,
+                $"The allocations add up to {covered}, not to the {(gross ? "gross" : "net")} {total}, so the tax is left unknown.");
+            return null;
+        }
+
+        return tax;
+    }
+}
+
+/// <summary>Whether the allocations are the invoice's tax breakdown, and whether their amounts include the tax.</summary>
+internal enum TaxBreakdown
+{
+    None,
+    Gross,
+    Net,
 }
 
 /// <summary>Compiled <c>fields.lines</c>: every element of an array becomes a line.</summary>
-internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindings) : IBinding<InvoiceDraft>
+internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindings, bool positionFromOrder, bool namesCurrency)
+    : IBinding<InvoiceDraft>
 {
     public void Apply(JsonElement entry, UpstreamValues values, InvoiceDraft draft)
     {
@@ -101,6 +244,7 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
         }
 
         var lines = new List<InvoiceLine>(array.GetArrayLength());
+        var currencies = namesCurrency ? new List<string?>(array.GetArrayLength()) : null;
         foreach (var element in array.EnumerateArray())
         {
             var line = new LineDraft();
@@ -109,24 +253,103 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
                 binding.Apply(element, values, line);
             }
 
+            if (positionFromOrder)
+            {
+                line.Position = lines.Count + 1;
+            }
+
+            currencies?.Add(line.Currency);
             lines.Add(line.ToLine());
         }
 
         draft.Lines = lines;
+        draft.LineCurrencies = currencies;
+    }
+}
+
+/// <summary>Compiled <c>fields.allocations</c>: every element of an array becomes an allocation (an accounting split).</summary>
+internal sealed class AllocationsBinding(PayloadPath path, IBinding<AllocationDraft>[] bindings, TaxBreakdown breakdown)
+    : IBinding<InvoiceDraft>
+{
+    public void Apply(JsonElement entry, UpstreamValues values, InvoiceDraft draft)
+    {
+        if (!path.TryGet(entry, out var array))
+        {
+            return;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            values.Unparsed(path.Display, PathChoice.ScalarText(array) ?? array.GetRawText(), "a list of allocations");
+            return;
+        }
+
+        var allocations = new List<InvoiceAllocation>(array.GetArrayLength());
+        foreach (var element in array.EnumerateArray())
+        {
+            var allocation = new AllocationDraft();
+            foreach (var binding in bindings)
+            {
+                binding.Apply(element, values, allocation);
+            }
+
+            allocations.Add(allocation.ToAllocation());
+        }
+
+        draft.Allocations = allocations;
+        draft.AllocationsBreakdown = breakdown;
     }
 }
 
 /// <summary>
-/// Compiled <c>fields.status</c>: a paid condition wins; then the value map; then the values that are open,
-/// or overdue once past the due date; any other value is <c>unknown</c> with an <c>unknown_status</c> warning.
+/// Compiled <c>fields.payment.accounts</c>: the first account with an IBAN gives the IBAN, and the BIC comes from the
+/// same account (or from another account the mapping lists with the same IBAN), never from a different one.
+/// </summary>
+internal sealed class AccountsBinding((ValueReader<string?>? Iban, ValueReader<string?>? Bic)[] accounts) : IBinding<InvoiceDraft>
+{
+    public void Apply(JsonElement entry, UpstreamValues values, InvoiceDraft draft)
+    {
+        var read = new (string? Iban, string? Bic)[accounts.Length];
+        for (var i = 0; i < accounts.Length; i++)
+        {
+            read[i] = (accounts[i].Iban?.Read(entry, values), accounts[i].Bic?.Read(entry, values));
+        }
+
+        var chosen = Array.FindIndex(read, a => a.Iban is not null);
+        if (chosen < 0)
+        {
+            // No IBAN anywhere: a BIC alone still names the bank of the one account described.
+            draft.Bic = Array.Find(read, a => a.Bic is not null).Bic;
+            return;
+        }
+
+        var iban = read[chosen].Iban!;
+        draft.Iban = iban;
+        draft.Bic = read[chosen].Bic ?? Array.Find(read, a => a.Bic is not null && a.Iban is not null && SameIban(a.Iban, iban)).Bic;
+    }
+
+    private static bool SameIban(string a, string b) =>
+        string.Equals(Compact(a), Compact(b), StringComparison.OrdinalIgnoreCase);
+
+    private static string Compact(string iban) => iban.Replace(" ", string.Empty, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Compiled <c>fields.status</c>: a paid condition wins; then the value map; then the values that are open
+/// (whether past the due date is the gateway's to compute); any other value is <c>unknown</c> with an
+/// <c>unknown_status</c> warning.
 /// </summary>
 internal sealed class StatusRule(
     PathChoice? path,
     IReadOnlyList<Func<JsonElement, UpstreamValues, bool>> paidWhen,
     FrozenDictionary<string, InvoiceStatus> map,
-    FrozenSet<string> overdueFromDueDate,
-    InvoiceStatus? absent)
+    FrozenSet<string> open,
+    InvoiceStatus? absent,
+    bool partialPayments)
 {
+    /// <summary>False when the API has no partial payments: a paid invoice is paid in full, an open one not at all.</summary>
+    public bool PartialPayments => partialPayments;
+
     public InvoiceStatus Evaluate(JsonElement entry, InvoiceDraft draft, UpstreamValues values, TimeProvider time)
     {
         string? raw = null;
@@ -157,7 +380,7 @@ internal sealed class StatusRule(
             return status;
         }
 
-        return overdueFromDueDate.Contains(key)
+        return open.Contains(key)
             ? InvoiceStatus.Open
             : values.UnknownStatus(field, raw);
     }

@@ -36,6 +36,13 @@ internal sealed partial class MappingLoader
                     bindings.Add(lines);
                 }
             }
+            else if (key == CanonicalFields.Allocations)
+            {
+                if (Allocations(property.Value, keyAt) is { } allocations)
+                {
+                    bindings.Add(allocations);
+                }
+            }
             else if (CanonicalFields.Invoice.TryGetValue(key, out var target))
             {
                 if (Value(property.Value, keyAt, target, null) is { } reader)
@@ -81,7 +88,18 @@ internal sealed partial class MappingLoader
         {
             var name = $"{prefix}.{property.Name}";
             var keyAt = $"{at}.{property.Name}";
-            if (CanonicalFields.Invoice.TryGetValue(name, out var target))
+            if (name == CanonicalFields.PaymentAccounts)
+            {
+                if (node.TryGetProperty("iban", out _) || node.TryGetProperty("bic", out _))
+                {
+                    Problem(keyAt, "'accounts' replaces 'iban' and 'bic' (each account gives both); remove those two");
+                }
+                else if (Accounts(property.Value, keyAt) is { } accounts)
+                {
+                    bindings.Add(accounts);
+                }
+            }
+            else if (CanonicalFields.Invoice.TryGetValue(name, out var target))
             {
                 if (Value(property.Value, keyAt, target, null) is { } reader)
                 {
@@ -94,7 +112,7 @@ internal sealed partial class MappingLoader
             }
             else
             {
-                var children = CanonicalFields.Invoice.Keys.Concat(CanonicalFields.InvoiceGroups)
+                var children = CanonicalFields.Invoice.Keys.Concat(CanonicalFields.InvoiceGroups).Append(CanonicalFields.PaymentAccounts)
                     .Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal) && k.IndexOf('.', prefix.Length + 1) < 0)
                     .Select(k => k[(prefix.Length + 1)..])
                     .Order(StringComparer.Ordinal);
@@ -127,24 +145,127 @@ internal sealed partial class MappingLoader
 
         CheckDuplicates(fields, $"{at}.fields");
         var prefix = path is null ? "lines[]" : $"{(path.IsRoot ? "$" : path.Text)}[]";
-        var bindings = new List<IBinding<LineDraft>>();
+        var (bindings, ordinal) = ItemFields(fields, $"{at}.fields", prefix, CanonicalFields.Line, "a canonical line");
+        return path is null ? null : new LinesBinding(path, [.. bindings], ordinal, fields.TryGetProperty("currency", out _));
+    }
+
+    private AllocationsBinding? Allocations(JsonElement node, string at)
+    {
+        var props = Object(node, at, AllocationsKeys);
+        if (props is null)
+        {
+            return null;
+        }
+
+        var path = props.TryGetValue("path", out var pathNode)
+            ? SinglePath(pathNode, $"{at}.path", allowProjection: false)
+            : MissingKey<PayloadPath>(at, "path", "the path of the array of allocations (accounting splits)");
+        var breakdown = TaxBreakdown.None;
+        switch (OptionalString(props, "taxBreakdown", at))
+        {
+            case null:
+                break;
+            case "gross":
+                breakdown = TaxBreakdown.Gross;
+                break;
+            case "net":
+                breakdown = TaxBreakdown.Net;
+                break;
+            case var other:
+                Problem($"{at}.taxBreakdown", $"'{other}' is not a tax breakdown; expected 'gross' (the amounts include tax) or 'net'");
+                break;
+        }
+
+        if (!props.TryGetValue("fields", out var fields))
+        {
+            Problem(at, "'fields' is required: where each allocation field comes from, relative to one allocation");
+            return null;
+        }
+
+        if (!IsKind(fields, $"{at}.fields", JsonValueKind.Object, "an object of allocation fields"))
+        {
+            return null;
+        }
+
+        if (breakdown != TaxBreakdown.None && !(fields.TryGetProperty("amount", out _) && fields.TryGetProperty("taxRate", out _)))
+        {
+            Problem($"{at}.taxBreakdown", "needs the allocation fields 'amount' and 'taxRate': the tax is computed from them");
+        }
+
+        var prefix = path is null ? "allocations[]" : $"{(path.IsRoot ? "$" : path.Text)}[]";
+        var (bindings, _) = ItemFields(fields, $"{at}.fields", prefix, CanonicalFields.Allocation, "an allocation");
+        return path is null ? null : new AllocationsBinding(path, [.. bindings], breakdown);
+    }
+
+    /// <summary>The fields of one element of an array (a line, an allocation); <c>ordinal</c> positions are reported, not bound.</summary>
+    private (List<IBinding<TDraft>> Bindings, bool Ordinal) ItemFields<TDraft>(
+        JsonElement fields, string at, string prefix, FrozenDictionary<string, FieldTarget<TDraft>> targets, string what)
+    {
+        CheckDuplicates(fields, at);
+        var bindings = new List<IBinding<TDraft>>();
+        var ordinal = false;
         foreach (var property in fields.EnumerateObject())
         {
-            var keyAt = $"{at}.fields.{property.Name}";
-            if (CanonicalFields.Line.TryGetValue(property.Name, out var target))
+            var keyAt = $"{at}.{property.Name}";
+            if (targets.TryGetValue(property.Name, out var target))
             {
-                if (Value(property.Value, keyAt, target, prefix) is { } reader)
+                var reader = Value(property.Value, keyAt, target, prefix);
+                if (reader is OrdinalReader)
+                {
+                    ordinal = true;
+                }
+                else if (reader is not null)
                 {
                     bindings.Add(target.Bind(reader));
                 }
             }
             else
             {
-                Problem(keyAt, $"'{property.Name}' is not a field of a canonical line; expected one of {Names(CanonicalFields.Line.Keys.Order(StringComparer.Ordinal))}");
+                Problem(keyAt, $"'{property.Name}' is not a field of {what}; expected one of {Names(targets.Keys.Order(StringComparer.Ordinal))}");
             }
         }
 
-        return path is null ? null : new LinesBinding(path, [.. bindings]);
+        return (bindings, ordinal);
+    }
+
+    private AccountsBinding? Accounts(JsonElement node, string at)
+    {
+        if (!IsKind(node, at, JsonValueKind.Array, "an array of accounts, each { \"iban\": path, \"bic\": path }"))
+        {
+            return null;
+        }
+
+        if (node.GetArrayLength() == 0)
+        {
+            Problem(at, "is an empty array; at least one account was expected");
+            return null;
+        }
+
+        var iban = CanonicalFields.Invoice["payment.iban"];
+        var bic = CanonicalFields.Invoice["payment.bic"];
+        var accounts = new List<(ValueReader<string?>? Iban, ValueReader<string?>? Bic)>();
+        var index = 0;
+        foreach (var item in node.EnumerateArray())
+        {
+            var itemAt = $"{at}[{index++}]";
+            var props = Object(item, itemAt, AccountKeys);
+            if (props is null)
+            {
+                continue;
+            }
+
+            if (props.Count == 0)
+            {
+                Problem(itemAt, "an account needs 'iban', 'bic' or both");
+                continue;
+            }
+
+            var ibanReader = props.TryGetValue("iban", out var ibanNode) ? Value(ibanNode, $"{itemAt}.iban", iban, null) as ValueReader<string?> : null;
+            var bicReader = props.TryGetValue("bic", out var bicNode) ? Value(bicNode, $"{itemAt}.bic", bic, null) as ValueReader<string?> : null;
+            accounts.Add((ibanReader, bicReader));
+        }
+
+        return accounts.Count == node.GetArrayLength() ? new AccountsBinding([.. accounts]) : null;
     }
 
     private StatusRule? Status(JsonElement node, string at)
@@ -194,14 +315,22 @@ internal sealed partial class MappingLoader
             }
         }
 
-        var overdue = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (props.TryGetValue("overdueFromDueDate", out var overdueNode)
-            && IsKind(overdueNode, $"{at}.overdueFromDueDate", JsonValueKind.Array, "an array of upstream values"))
+        // 'open' lists the values that mean "issued, not paid"; 'overdueFromDueDate' is its older name (overdue is no
+        // longer a status: the gateway computes it when serving, SPEC §3), still read so that existing files keep working.
+        var open = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (props.ContainsKey("open") && props.ContainsKey("overdueFromDueDate"))
+        {
+            Problem($"{at}.overdueFromDueDate", "is the older name of 'open'; give only 'open'");
+        }
+
+        var openKey = props.ContainsKey("open") ? "open" : "overdueFromDueDate";
+        if (props.TryGetValue(openKey, out var openNode)
+            && IsKind(openNode, $"{at}.{openKey}", JsonValueKind.Array, "an array of upstream values"))
         {
             var index = 0;
-            foreach (var item in overdueNode.EnumerateArray())
+            foreach (var item in openNode.EnumerateArray())
             {
-                var itemAt = $"{at}.overdueFromDueDate[{index++}]";
+                var itemAt = $"{at}.{openKey}[{index++}]";
                 if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
                 {
                     Problem(itemAt, $"is {Show(item)}; an upstream status value (a non-empty string) was expected");
@@ -210,12 +339,14 @@ internal sealed partial class MappingLoader
                 {
                     Problem(itemAt, $"'{item.GetString()}' is also in 'map'; a value belongs to one of them");
                 }
-                else if (!overdue.Add(item.GetString()!.Trim()))
+                else if (!open.Add(item.GetString()!.Trim()))
                 {
                     Problem(itemAt, $"'{item.GetString()}' is listed twice");
                 }
             }
         }
+
+        var partialPayments = OptionalBool(props, "partialPayments", at) ?? true;
 
         InvoiceStatus? absent = null;
         if (props.TryGetValue("absent", out var absentNode))
@@ -223,9 +354,9 @@ internal sealed partial class MappingLoader
             absent = StatusName(absentNode, $"{at}.absent");
         }
 
-        if (path is null && (map.Count > 0 || overdue.Count > 0))
+        if (path is null && (map.Count > 0 || open.Count > 0))
         {
-            Problem(at, "'map' and 'overdueFromDueDate' need 'path': where the upstream's status value is");
+            Problem(at, $"'map' and '{openKey}' need 'path': where the upstream's status value is");
         }
 
         if (path is null && paid.Count == 0 && absent is null && !props.ContainsKey("path") && !props.ContainsKey("paidWhen"))
@@ -234,7 +365,7 @@ internal sealed partial class MappingLoader
         }
 
         return new StatusRule(path, paid, map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
-            overdue.ToFrozenSet(StringComparer.OrdinalIgnoreCase), absent);
+            open.ToFrozenSet(StringComparer.OrdinalIgnoreCase), absent, partialPayments);
     }
 
     private Func<JsonElement, UpstreamValues, bool>? Condition(JsonElement node, string at)
@@ -308,6 +439,13 @@ internal sealed partial class MappingLoader
             {
                 return Enum.Parse<InvoiceStatus>(text, ignoreCase: true);
             }
+
+            if (text.Equals("overdue", StringComparison.OrdinalIgnoreCase))
+            {
+                Problem(at, "'overdue' is not a status: the gateway computes 'overdue' itself from dueDate, status and totals.due " +
+                            "when it serves an invoice (SPEC §3); map this value to 'open' (or 'partiallyPaid')");
+                return null;
+            }
         }
 
         Problem(at, $"is {Show(node)}; a status was expected: one of {Names(StatusNames)}");
@@ -366,8 +504,8 @@ internal sealed partial class MappingLoader
 
         var gives = converter switch
         {
-            "string" or "countryCode" => FieldType.Text,
-            "int" => FieldType.Integer,
+            "string" or "countryCode" or "join" => FieldType.Text,
+            "int" or "ordinal" => FieldType.Integer,
             "decimal" or "sum" or "multiply" => FieldType.Decimal,
             "date" => FieldType.Date,
             "dateTime" => FieldType.DateTime,
@@ -416,7 +554,14 @@ internal sealed partial class MappingLoader
             }
         }
 
-        if (!ok)
+        if (converter == "ordinal" && displayPrefix is null)
+        {
+            Problem(convertAt, $"the converter 'ordinal' numbers the elements of an array; it applies to line and allocation fields, not to '{target.Name}'");
+            return null;
+        }
+
+        var minorUnits = Scale(props, at);
+        if (!ok || minorUnits is null)
         {
             return null;
         }
@@ -430,17 +575,27 @@ internal sealed partial class MappingLoader
             case "int":
                 return new IntegerReader(choice!);
             case "decimal":
-                return new DecimalReader(choice!);
+                return new DecimalReader(choice!, minorUnits.Value);
             case "boolean":
                 return new BooleanReader(choice!);
             case "date":
                 return Formats(props, at) is { } dateFormats ? new DateReader(choice!, dateFormats) : null;
             case "dateTime":
-                return Formats(props, at) is { } timeFormats ? new DateTimeReader(choice!, timeFormats) : null;
+                return Formats(props, at) is { } timeFormats
+                    ? new DateTimeReader(choice!, timeFormats, dayAllowed: target.Name == "paidAt")
+                    : null;
             case "sum":
-                return new SumReader([.. choice!.Paths]);
+                return new SumReader([.. choice!.Paths], target.Name, minorUnits.Value);
             case "multiply":
-                return Multiply(props, at, displayPrefix);
+                return Factors(props, at, displayPrefix, "multiply", 2) is { } factors
+                    ? new MultiplyReader(factors, CanonicalFields.IsAmount(target.Name), minorUnits.Value)
+                    : null;
+            case "join":
+                return Factors(props, at, displayPrefix, "join", 1) is { } parts
+                    ? new JoinReader(parts, Separator(props, at))
+                    : null;
+            case "ordinal":
+                return OrdinalReader.Instance;
             case "valueMap":
                 return ValueMap(props, at, target, choice!);
             default:
@@ -448,22 +603,25 @@ internal sealed partial class MappingLoader
         }
     }
 
-    private MultiplyReader? Multiply(Dictionary<string, JsonElement> props, string at, string? displayPrefix)
+    private PathChoice[]? Factors(Dictionary<string, JsonElement> props, string at, string? displayPrefix, string converter, int least)
     {
         if (!props.TryGetValue("of", out var ofNode))
         {
-            Problem(at, "'of' is required for the converter 'multiply': the paths of the factors, e.g. [\"qty\", \"amount\"]");
+            Problem(at, converter == "multiply"
+                ? "'of' is required for the converter 'multiply': the paths of the factors, e.g. [\"qty\", \"amount\"]"
+                : "'of' is required for the converter 'join': the paths of the parts, e.g. [\"title\", \"description\"]");
             return null;
         }
 
-        if (!IsKind(ofNode, $"{at}.of", JsonValueKind.Array, "an array of at least two paths"))
+        var paths = least > 1 ? "two paths" : "one path";
+        if (!IsKind(ofNode, $"{at}.of", JsonValueKind.Array, $"an array of at least {paths}"))
         {
             return null;
         }
 
-        if (ofNode.GetArrayLength() < 2)
+        if (ofNode.GetArrayLength() < least)
         {
-            Problem($"{at}.of", "needs at least two paths to multiply");
+            Problem($"{at}.of", $"needs at least {paths} to {converter}");
             return null;
         }
 
@@ -471,13 +629,46 @@ internal sealed partial class MappingLoader
         var index = 0;
         foreach (var item in ofNode.EnumerateArray())
         {
-            if (SinglePath(item, $"{at}.of[{index++}]", allowProjection: false, displayPrefix) is { } path)
+            if (Choice(item, $"{at}.of[{index++}]", allowProjection: false, displayPrefix) is { } choice)
             {
-                factors.Add(new PathChoice([path]));
+                factors.Add(choice);
             }
         }
 
-        return factors.Count == ofNode.GetArrayLength() ? new MultiplyReader([.. factors]) : null;
+        return factors.Count == ofNode.GetArrayLength() ? [.. factors] : null;
+    }
+
+    private string Separator(Dictionary<string, JsonElement> props, string at)
+    {
+        if (!props.TryGetValue("separator", out var node))
+        {
+            return " – ";
+        }
+
+        if (node.ValueKind == JsonValueKind.String)
+        {
+            return node.GetString()!;
+        }
+
+        Problem($"{at}.separator", $"is {Show(node)}; a string was expected");
+        return " – ";
+    }
+
+    /// <summary>The <c>scale</c> of an amount sent in minor units (2 for cents); null when it is invalid.</summary>
+    private MinorUnits? Scale(Dictionary<string, JsonElement> props, string at)
+    {
+        if (!props.TryGetValue("scale", out var node))
+        {
+            return MinorUnits.None;
+        }
+
+        if (node.ValueKind == JsonValueKind.Number && node.TryGetInt32(out var scale) && scale is >= 0 and <= 8)
+        {
+            return new MinorUnits(scale);
+        }
+
+        Problem($"{at}.scale", $"is {Show(node)}; the number of decimals of the minor unit was expected (a whole number from 0 to 8, e.g. 2 for cents)");
+        return null;
     }
 
     private object? ValueMap<TDraft>(Dictionary<string, JsonElement> props, string at, FieldTarget<TDraft> target, PathChoice choice)
@@ -545,7 +736,7 @@ internal sealed partial class MappingLoader
         {
             FieldType.Text => new ConstantReader<string?>((string?)value),
             FieldType.Date => new ConstantReader<DateOnly?>((DateOnly?)value),
-            FieldType.DateTime => new ConstantReader<DateTimeOffset?>((DateTimeOffset?)value),
+            FieldType.DateTime => new ConstantReader<Moment>(new Moment((DateTimeOffset?)value, null)),
             FieldType.Decimal => new ConstantReader<decimal?>((decimal?)value),
             FieldType.Integer => new ConstantReader<int?>((int?)value),
             FieldType.Kind => new ConstantReader<InvoiceKind?>((InvoiceKind?)value),
@@ -563,8 +754,13 @@ internal sealed partial class MappingLoader
             case FieldType.Text when node.ValueKind == JsonValueKind.String:
                 value = node.GetString();
                 return true;
-            case FieldType.Kind when node.ValueKind == JsonValueKind.String && node.GetString() is "invoice" or "creditNote":
-                value = node.GetString() == "invoice" ? InvoiceKind.Invoice : InvoiceKind.CreditNote;
+            case FieldType.Kind when node.ValueKind == JsonValueKind.String && node.GetString() is "invoice" or "creditNote" or "reminder":
+                value = node.GetString() switch
+                {
+                    "invoice" => InvoiceKind.Invoice,
+                    "creditNote" => InvoiceKind.CreditNote,
+                    _ => InvoiceKind.Reminder,
+                };
                 return true;
             case FieldType.Direction when node.ValueKind == JsonValueKind.String && ParseDirection(node.GetString()!) is { } direction:
                 value = direction;
@@ -590,7 +786,7 @@ internal sealed partial class MappingLoader
 
         var expected = target.Type switch
         {
-            FieldType.Kind => "'invoice' or 'creditNote'",
+            FieldType.Kind => "'invoice', 'creditNote' or 'reminder'",
             FieldType.Direction => "'payable' or 'receivable'",
             FieldType.Date => "a date written yyyy-MM-dd",
             FieldType.DateTime => "an RFC 3339 date-time",

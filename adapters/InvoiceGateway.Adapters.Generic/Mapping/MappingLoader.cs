@@ -32,11 +32,13 @@ internal sealed partial class MappingLoader
         "cursorPath", "cursorParam", "hasMorePath",
     ];
     private static readonly string[] DetailKeys = ["path", "envelope", "notFound"];
-    private static readonly string[] ValueKeys = ["path", "convert", "formats", "map", "default", "value", "of"];
-    private static readonly string[] StatusKeys = ["path", "paidWhen", "map", "overdueFromDueDate", "absent"];
+    private static readonly string[] ValueKeys = ["path", "convert", "formats", "map", "default", "value", "of", "scale", "separator"];
+    private static readonly string[] StatusKeys = ["path", "paidWhen", "map", "open", "overdueFromDueDate", "absent", "partialPayments"];
     private static readonly string[] ConditionKeys = ["path", "convert", "equals"];
     private static readonly string[] LinesKeys = ["path", "fields"];
-    private static readonly string[] StatusNames = ["draft", "open", "overdue", "partiallyPaid", "paid", "cancelled", "unknown"];
+    private static readonly string[] AllocationsKeys = ["path", "fields", "taxBreakdown"];
+    private static readonly string[] AccountKeys = ["iban", "bic"];
+    internal static readonly string[] StatusNames = ["draft", "open", "partiallyPaid", "paid", "cancelled", "unknown"];
 
     private static readonly FrozenDictionary<string, string[]> KeysByPagingKind = new Dictionary<string, string[]>
     {
@@ -51,15 +53,17 @@ internal sealed partial class MappingLoader
     {
         ["string"] = ["path", "convert"],
         ["int"] = ["path", "convert"],
-        ["decimal"] = ["path", "convert"],
+        ["decimal"] = ["path", "convert", "scale"],
         ["date"] = ["path", "convert", "formats"],
         ["dateTime"] = ["path", "convert", "formats"],
         ["boolean"] = ["path", "convert"],
         ["countryCode"] = ["path", "convert"],
         ["valueMap"] = ["path", "convert", "map", "default"],
         ["constant"] = ["convert", "value"],
-        ["sum"] = ["path", "convert"],
-        ["multiply"] = ["convert", "of"],
+        ["sum"] = ["path", "convert", "scale"],
+        ["multiply"] = ["convert", "of", "scale"],
+        ["join"] = ["convert", "of", "separator"],
+        ["ordinal"] = ["convert"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
@@ -418,6 +422,7 @@ internal sealed partial class MappingLoader
             .Concat(CanonicalFields.InvoiceGroups.Where(k => !k.Contains('.', StringComparison.Ordinal)))
             .Append(CanonicalFields.Status)
             .Append(CanonicalFields.Lines)
+            .Append(CanonicalFields.Allocations)
             .Order(StringComparer.Ordinal);
 
     private static FrozenDictionary<string, T> Typed<T>(Dictionary<string, object?> map) =>

@@ -163,10 +163,15 @@ internal sealed class PayloadPath
         return current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
     }
 
-    /// <summary>Adds every present, non-null value the path reaches (for projecting paths).</summary>
-    public void Collect(JsonElement element, List<JsonElement> into) => Collect(element, 0, into);
+    /// <summary>
+    /// Adds every present, non-null value the path reaches (for projecting paths). With <paramref name="includeMissing"/>,
+    /// an element of a projected array that lacks the value adds an undefined element, so that callers can tell
+    /// "3 of 4 lines have a tax" from "every line has one".
+    /// </summary>
+    public void Collect(JsonElement element, List<JsonElement> into, bool includeMissing = false) =>
+        Collect(element, 0, into, includeMissing, projected: false);
 
-    private void Collect(JsonElement current, int from, List<JsonElement> into)
+    private void Collect(JsonElement current, int from, List<JsonElement> into, bool includeMissing, bool projected)
     {
         for (var i = from; i < _steps.Length; i++)
         {
@@ -175,6 +180,7 @@ internal sealed class PayloadPath
             {
                 if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
                 {
+                    Missing(into, includeMissing && projected);
                     return;
                 }
             }
@@ -182,12 +188,13 @@ internal sealed class PayloadPath
             {
                 if (current.ValueKind != JsonValueKind.Array)
                 {
+                    Missing(into, includeMissing && projected);
                     return;
                 }
 
                 foreach (var item in current.EnumerateArray())
                 {
-                    Collect(item, i + 1, into);
+                    Collect(item, i + 1, into, includeMissing, projected: true);
                 }
 
                 return;
@@ -196,6 +203,7 @@ internal sealed class PayloadPath
             {
                 if (current.ValueKind != JsonValueKind.Array || step.Index >= current.GetArrayLength())
                 {
+                    Missing(into, includeMissing && projected);
                     return;
                 }
 
@@ -206,6 +214,18 @@ internal sealed class PayloadPath
         if (current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
         {
             into.Add(current);
+        }
+        else
+        {
+            Missing(into, includeMissing && projected);
+        }
+    }
+
+    private static void Missing(List<JsonElement> into, bool record)
+    {
+        if (record)
+        {
+            into.Add(default);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using InvoiceGateway.Adapters.Normalization;
+using InvoiceGateway.Contracts;
 
 namespace InvoiceGateway.Adapters.Generic.Mapping;
 
@@ -72,10 +73,40 @@ internal sealed class CountryCodeReader(PathChoice choice) : ValueReader<string?
     public override string? Read(JsonElement entry, UpstreamValues values) => Countries.ToIsoAlpha2(_text.Read(entry, values));
 }
 
-internal sealed class DecimalReader(PathChoice choice) : ValueReader<decimal?>
+/// <summary>
+/// The mapping's <c>scale</c>: the upstream sends amounts in minor units (cents: scale 2), so each is divided by
+/// 10^scale. Multiplying by 10^-scale keeps decimal exact and the scale the amount has in major units (1999 → 19.99,
+/// 1000 → 10.00).
+/// </summary>
+internal readonly record struct MinorUnits(int Scale)
+{
+    public static MinorUnits None => default;
+
+    public decimal? Apply(decimal? value, UpstreamValues values, string field)
+    {
+        if (Scale == 0 || value is not { } amount)
+        {
+            return value;
+        }
+
+        try
+        {
+            return amount * new decimal(1, 0, 0, false, (byte)Scale);
+        }
+        catch (OverflowException)
+        {
+            values.Unparsed(field, amount.ToString(CultureInfo.InvariantCulture), "an amount in minor units within the decimal range");
+            return null;
+        }
+    }
+}
+
+internal sealed class DecimalReader(PathChoice choice, MinorUnits minorUnits = default) : ValueReader<decimal?>
 {
     public override decimal? Read(JsonElement entry, UpstreamValues values) =>
-        choice.TryFind(entry, out var value, out var path) ? values.Decimal(path.Display, value) : null;
+        choice.TryFind(entry, out var value, out var path)
+            ? minorUnits.Apply(values.Decimal(path.Display, value), values, path.Display)
+            : null;
 }
 
 internal sealed class IntegerReader(PathChoice choice) : ValueReader<int?>
@@ -122,21 +153,63 @@ internal sealed class DateReader(PathChoice choice, string[] formats) : ValueRea
     }
 }
 
-internal sealed class DateTimeReader(PathChoice choice, string[] formats) : ValueReader<DateTimeOffset?>
+/// <summary>
+/// A date-time as the source wrote it: <see cref="At"/> when it has a time, else <see cref="Day"/> when it is a date
+/// alone (SPEC §3: a date-only value is never turned into midnight).
+/// </summary>
+internal readonly record struct Moment(DateTimeOffset? At, DateOnly? Day);
+
+/// <summary>
+/// Reads a date-time (UTC). A date without a time is a day: where the field has a day to hold it (<c>paidAt</c> gives
+/// <c>paidOn</c>) it goes there, elsewhere it is left out with a warning.
+/// </summary>
+internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool dayAllowed) : ValueReader<Moment>
 {
-    public override DateTimeOffset? Read(JsonElement entry, UpstreamValues values)
+    public override Moment Read(JsonElement entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
-            return null;
+            return default;
         }
 
-        if (value.ValueKind == JsonValueKind.String)
+        if (value.ValueKind != JsonValueKind.String)
         {
-            return values.DateTime(path.Display, value.GetString(), formats);
+            values.Unparsed(path.Display, value.GetRawText(), "a date-time");
+            return default;
         }
 
-        values.Unparsed(path.Display, value.GetRawText(), "a date-time");
+        var text = value.GetString()!.Trim();
+        if (Day(text) is { } day)
+        {
+            if (dayAllowed)
+            {
+                return new Moment(null, day);
+            }
+
+            values.Unparsed(path.Display, text, "a date-time (it has no time, and a date alone is not turned into midnight)");
+            return default;
+        }
+
+        return new Moment(values.DateTime(path.Display, text, formats), null);
+    }
+
+    private DateOnly? Day(string text)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        foreach (var format in formats)
+        {
+            // A format the mapping gives without hours (e.g. dd.MM.yyyy) reads a day, not a moment.
+            if (!format.Contains('H', StringComparison.Ordinal) && !format.Contains('h', StringComparison.Ordinal)
+                && DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            {
+                return date;
+            }
+        }
+
         return null;
     }
 }
@@ -209,17 +282,25 @@ internal sealed class ConstantReader<T>(T value) : ValueReader<T>
     public override T Read(JsonElement entry, UpstreamValues values) => value;
 }
 
-/// <summary>Sums every value an array projection reaches; null when there is none or one is not a number.</summary>
-internal sealed class SumReader(PayloadPath[] paths) : ValueReader<decimal?>
+/// <summary>
+/// Sums every value an array projection reaches (the first fallback path that reaches any). Null when none is
+/// present; null with a warning when one cannot be read, or when some elements have the value and others do not
+/// (a partial sum would pass for the whole: <c>tax_incomplete</c> for the tax, else <c>sum_incomplete</c>).
+/// </summary>
+internal sealed class SumReader(PayloadPath[] paths, string target, MinorUnits minorUnits = default) : ValueReader<decimal?>
 {
+    /// <summary>The warning for a sum some elements lack, for a total other than the tax.</summary>
+    public const string SumIncomplete = "sum_incomplete";
+
     public override decimal? Read(JsonElement entry, UpstreamValues values)
     {
         var found = new List<JsonElement>();
         PayloadPath? used = null;
         foreach (var path in paths)
         {
-            path.Collect(entry, found);
-            if (found.Count > 0)
+            found.Clear();
+            path.Collect(entry, found, includeMissing: true);
+            if (found.Exists(e => e.ValueKind != JsonValueKind.Undefined))
             {
                 used = path;
                 break;
@@ -232,14 +313,23 @@ internal sealed class SumReader(PayloadPath[] paths) : ValueReader<decimal?>
         }
 
         var sum = 0m;
+        var missing = 0;
         var complete = true;
         try
         {
             foreach (var item in found)
             {
-                if (values.Decimal(used.Display, item) is { } amount)
+                if (item.ValueKind == JsonValueKind.Undefined)
+                {
+                    missing++;
+                }
+                else if (values.Decimal(used.Display, item) is { } amount)
                 {
                     sum += amount;
+                }
+                else if (item.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(item.GetString()))
+                {
+                    missing++;
                 }
                 else
                 {
@@ -253,20 +343,29 @@ internal sealed class SumReader(PayloadPath[] paths) : ValueReader<decimal?>
             return null;
         }
 
-        return complete ? sum : null;
+        if (missing > 0)
+        {
+            values.Warn(target == "totals.tax" ? WarningCodes.TaxIncomplete : SumIncomplete,
+                $"{missing} of {found.Count} values at '{used.Display}' are missing, so '{target}' is left unknown rather than a partial sum.");
+            return null;
+        }
+
+        return complete ? minorUnits.Apply(sum, values, used.Display) : null;
     }
 }
 
 /// <summary>
 /// Multiplies the values of several paths (e.g. quantity × unit amount); null when one is absent. The product
-/// is written with no more decimals than the most precise factor when that loses nothing (1.5 × 27.00 = 40.50).
+/// is written with no more decimals than the most precise factor when that loses nothing (1.5 × 27.00 = 40.50);
+/// for an amount it is rounded to 2 decimals (1.5 × 0.333 = 0.50, not 0.4995).
 /// </summary>
-internal sealed class MultiplyReader(PathChoice[] factors) : ValueReader<decimal?>
+internal sealed class MultiplyReader(PathChoice[] factors, bool isAmount, MinorUnits minorUnits = default) : ValueReader<decimal?>
 {
     public override decimal? Read(JsonElement entry, UpstreamValues values)
     {
         var product = 1m;
         var scale = 0;
+        string? field = null;
         foreach (var factor in factors)
         {
             if (!factor.TryFind(entry, out var value, out var path))
@@ -279,6 +378,7 @@ internal sealed class MultiplyReader(PathChoice[] factors) : ValueReader<decimal
                 return null;
             }
 
+            field ??= path.Display;
             scale = Math.Max(scale, number.Scale);
             try
             {
@@ -291,7 +391,56 @@ internal sealed class MultiplyReader(PathChoice[] factors) : ValueReader<decimal
             }
         }
 
-        var rounded = decimal.Round(product, scale);
-        return rounded == product ? rounded : product;
+        if (minorUnits.Apply(product, values, field!) is not { } result)
+        {
+            return null;
+        }
+
+        scale = Math.Min(scale + minorUnits.Scale, 28);
+        var rounded = decimal.Round(result, scale);
+        result = rounded == result ? rounded : result;
+        return isAmount ? decimal.Round(result, 2, MidpointRounding.AwayFromZero) : result;
     }
+}
+
+/// <summary>Joins the texts of several paths (e.g. an item's title and its description), skipping blanks and repeats.</summary>
+internal sealed class JoinReader(PathChoice[] parts, string separator) : ValueReader<string?>
+{
+    private readonly PlainTextReader[] _readers = [.. parts.Select(p => new PlainTextReader(p))];
+
+    public override string? Read(JsonElement entry, UpstreamValues values)
+    {
+        string? joined = null;
+        List<string>? seen = null;
+        foreach (var reader in _readers)
+        {
+            if (reader.Read(entry, values) is not { } text)
+            {
+                continue;
+            }
+
+            seen ??= new List<string>(_readers.Length);
+            if (joined is null)
+            {
+                joined = text;
+                seen.Add(text);
+            }
+            else if (!seen.Contains(text, StringComparer.OrdinalIgnoreCase))
+            {
+                joined = string.Concat(joined, separator, text);
+                seen.Add(text);
+            }
+        }
+
+        return joined;
+    }
+}
+
+/// <summary>Marks <c>"convert": "ordinal"</c>: the 1-based place of the element in its array (a line's position).</summary>
+internal sealed class OrdinalReader : ValueReader<int?>
+{
+    public static OrdinalReader Instance { get; } = new();
+
+    // Filled by the array binding, which knows the index; reading it elsewhere gives nothing.
+    public override int? Read(JsonElement entry, UpstreamValues values) => null;
 }

@@ -27,7 +27,7 @@ internal sealed class GenericSource : IInvoiceSource
         _detailConcurrency = read.DetailConcurrency;
         _settings = new NormalizeSettings(
             source,
-            mapping.DefaultCurrency ?? GenericAdapter.FallbackCurrency,
+            mapping.DefaultCurrency,
             mapping.DefaultDirection ?? GenericAdapter.FallbackDirection);
     }
 

@@ -8,6 +8,7 @@ internal static class TestMappings
         {
           "$schema": "mapping.schema.json",
           "name": "test",
+          "defaults": { "currency": "EUR" },
           "list": { "path": "invoices", "items": "{{items}}", "paging": {{paging}}{{extraList}} },
           {{(detail is null ? string.Empty : $"\"detail\": {detail},")}}
           "fields": {

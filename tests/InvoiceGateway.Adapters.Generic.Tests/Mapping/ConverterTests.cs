@@ -42,11 +42,11 @@ public class ConverterTests
     [Fact]
     public void Decimal_KeepsTheScaleOfNumbersAndStrings_AndWarnsAboutText()
     {
-        var invoice = Normalize(""" "totals": { "gross": "g", "net": "n", "tax": "t" } """,
+        var invoice = Normalize(""" "totals": { "gross": "g", "paid": "n", "tax": "t" } """,
             """{"id":1,"g":"1250.50","n":1000.400,"t":"a lot"}""");
 
         Assert.Equal("1250.50", invoice.Totals.Gross!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("1000.400", invoice.Totals.Net!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("1000.400", invoice.Totals.Paid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Null(invoice.Totals.Tax);
         Assert.Contains(invoice.Warnings, w => w.Code == WarningCodes.UnparsedValue && w.Message.StartsWith("The t value", StringComparison.Ordinal));
     }
@@ -112,7 +112,7 @@ public class ConverterTests
     {
         const string Fields = """ "totals": { "tax": { "path": "lines[].tax", "convert": "sum" }, "net": { "path": ["parts[].rows[].net", "lines[].net"], "convert": "sum" } } """;
 
-        var invoice = Normalize(Fields, """{"id":1,"lines":[{"tax":"1.10"},{"tax":2.205},{"other":1}],"parts":[{"rows":[{"net":1},{"net":2}]},{"rows":[{"net":3}]}]}""");
+        var invoice = Normalize(Fields, """{"id":1,"lines":[{"tax":"1.10"},{"tax":2.205}],"parts":[{"rows":[{"net":1},{"net":2}]},{"rows":[{"net":3}]}]}""");
         var bad = Normalize(Fields, """{"id":2,"lines":[{"tax":1},{"tax":"n/a"}]}""");
         var none = Normalize(Fields, """{"id":3,"lines":[]}""");
 
@@ -125,13 +125,44 @@ public class ConverterTests
     }
 
     [Fact]
+    public void Sum_WhenSomeLinesHaveTheValueAndOthersNot_IsNullWithTaxIncomplete_NeverAPartialSum()
+    {
+        const string Fields = """ "totals": { "tax": { "path": "lines[].tax", "convert": "sum" }, "net": { "path": "lines[].net", "convert": "sum" } } """;
+
+        var partial = Normalize(Fields, """{"id":1,"lines":[{"tax":16.00,"net":80},{"net":20},{"tax":null,"net":5},{"tax":"","net":1}]}""");
+        var noneHasTax = Normalize(Fields, """{"id":2,"lines":[{"net":80},{"net":20}]}""");
+        var partialNet = Normalize(Fields, """{"id":3,"lines":[{"tax":1,"net":80},{"tax":2}]}""");
+
+        Assert.Null(partial.Totals.Tax);
+        Assert.Equal(106m, partial.Totals.Net);
+        var warning = Assert.Single(partial.Warnings);
+        Assert.Equal(WarningCodes.TaxIncomplete, warning.Code);
+        Assert.Equal("3 of 4 values at 'lines[].tax' are missing, so 'totals.tax' is left unknown rather than a partial sum.", warning.Message);
+        Assert.Null(noneHasTax.Totals.Tax);
+        Assert.Empty(noneHasTax.Warnings);
+        Assert.Null(partialNet.Totals.Net);
+        Assert.Equal(3m, partialNet.Totals.Tax);
+        Assert.Equal("sum_incomplete", Assert.Single(partialNet.Warnings).Code);
+    }
+
+    [Fact]
     public void Multiply_GivesTheProductWithTheScaleOfTheMostPreciseFactor_AndNullWhenAFactorIsMissing()
     {
         const string Fields = """ "lines": { "path": "items", "fields": { "gross": { "convert": "multiply", "of": ["qty", "amount"] } } } """;
 
-        var invoice = Normalize(Fields, """{"id":1,"items":[{"qty":1.5,"amount":27.00},{"qty":3,"amount":"0.333"},{"qty":2},{"qty":2,"amount":0.125}]}""");
+        var invoice = Normalize(Fields, """{"id":1,"items":[{"qty":1.5,"amount":27.00},{"qty":3,"amount":"0.333"},{"qty":2},{"qty":2,"amount":0.125},{"qty":1.5,"amount":0.333}]}""");
 
-        Assert.Equal(["40.50", "0.999", "", "0.250"], invoice.Lines.Select(l => l.Gross?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+        // An amount is rounded to 2 decimals (away from zero): 3 × 0.333 = 1.00, 1.5 × 0.333 = 0.50, not 0.4995.
+        Assert.Equal(["40.50", "1.00", "", "0.25", "0.50"], invoice.Lines.Select(l => l.Gross?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+    }
+
+    [Fact]
+    public void Multiply_IntoAQuantity_KeepsEveryDecimal()
+    {
+        var invoice = Normalize(""" "lines": { "path": "items", "fields": { "quantity": { "convert": "multiply", "of": ["packs", "perPack"] } } } """,
+            """{"id":1,"items":[{"packs":1.5,"perPack":0.333}]}""");
+
+        Assert.Equal("0.4995", invoice.Lines[0].Quantity?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

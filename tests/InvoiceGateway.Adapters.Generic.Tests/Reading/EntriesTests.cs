@@ -78,6 +78,7 @@ public class EntriesTests : IDisposable
         // Each detail is only answered once eight were asked for: a one-by-one reader would never get them.
         var mapping = _files.Write("concurrent-details.json", """
             {
+              "defaults": { "currency": "EUR" },
               "list": { "path": "invoices", "summaries": true },
               "detail": { "path": "invoices/{id}" },
               "fields": { "sourceId": "id", "number": "number" }
@@ -121,6 +122,7 @@ public class EntriesTests : IDisposable
     {
         var mapping = _files.Write("failing-detail.json", """
             {
+              "defaults": { "currency": "EUR" },
               "list": { "path": "invoices", "summaries": true },
               "detail": { "path": "invoices/{id}" },
               "fields": { "sourceId": "id", "number": "number" }

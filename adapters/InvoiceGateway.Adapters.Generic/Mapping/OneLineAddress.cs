@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+
+namespace InvoiceGateway.Adapters.Generic.Mapping;
+
+/// <summary>
+/// Splits an address written on one line, as European APIs send it ("Thomas-Klestil-Platz 14, 1030 Wien"), into
+/// street, post code and city. Only the common shape is split: the part after the last comma must start with a
+/// post code (digits, optionally after a country prefix such as <c>A-</c>). Anything else stays whole in
+/// <c>line1</c>, so nothing is guessed.
+/// </summary>
+internal static partial class OneLineAddress
+{
+    public static (string? Line1, string? Line2, string? PostalCode, string? City) Split(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 2 || PostCodeAndCity().Match(parts[^1]) is not { Success: true } match)
+        {
+            return (text.Trim(), null, null, null);
+        }
+
+        var line2 = parts.Length > 2 ? string.Join(", ", parts[1..^1]) : null;
+        return (parts[0], line2, match.Groups["code"].Value, match.Groups["city"].Value);
+    }
+
+    // "1030 Wien", "A-1030 Wien", "0150 Oslo", "10115 Berlin": a post code holds digits and is followed by the city.
+    [GeneratedRegex(@"^(?<code>(?:[A-Z]{1,3}-)?\d[\d-]{2,9})\s+(?<city>\p{L}.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex PostCodeAndCity();
+}

@@ -20,6 +20,8 @@ public class GoldenTests
     [InlineData("dollr-numeric-ids")]
     [InlineData("dollr-string-ids")]
     [InlineData("invoicely-example")]
+    [InlineData("ibana-variants")]
+    [InlineData("dollr-variants")]
     public async Task ListAsync_ForGoldenCase_GivesTheExpectedCanonicalInvoices(string name)
     {
         var golden = await GoldenCase.ReadAsync(name);

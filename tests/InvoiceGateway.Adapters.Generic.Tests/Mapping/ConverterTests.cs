@@ -157,6 +157,148 @@ public class ConverterTests
     }
 
     [Fact]
+    public void Scale_ReadsAmountsInMinorUnits_ExactlyAndWithTheMajorUnitsDecimals()
+    {
+        var invoice = Normalize("""
+            "totals": { "gross": { "path": "amount", "scale": 2 }, "tax": { "path": "items[].tax", "convert": "sum", "scale": 2 }, "paid": { "path": "paid", "convert": "decimal", "scale": 3 } },
+            "lines": { "path": "items", "fields": {
+              "unitPrice": { "path": "unit_amount", "convert": "decimal", "scale": 2 },
+              "gross": { "convert": "multiply", "of": ["qty", "unit_amount"], "scale": 2 } } }
+            """, """{"id":1,"amount":12500,"paid":"1000","items":[{"qty":3,"unit_amount":"1999","tax":1000},{"qty":1.5,"unit_amount":333,"tax":"1500"}]}""");
+
+        static string Text(decimal? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        Assert.Equal("125.00", Text(invoice.Totals.Gross));
+        Assert.Equal("25.00", Text(invoice.Totals.Tax));
+        Assert.Equal("100.00", Text(invoice.Totals.Net));
+        Assert.Equal("1.000", Text(invoice.Totals.Paid));
+        Assert.Equal(["19.99", "3.33"], invoice.Lines.Select(l => Text(l.UnitPrice)));
+        Assert.Equal(["59.97", "5.00"], invoice.Lines.Select(l => Text(l.Gross)));
+        Assert.Empty(invoice.Warnings);
+    }
+
+    [Fact]
+    public void NetTaxGross_DeriveTheMissingOne_NeverReplacingAGivenValue()
+    {
+        const string Fields = """
+            "totals": { "net": "net", "tax": "tax", "gross": "gross" },
+            "lines": { "path": "items", "fields": { "net": "net", "tax": "tax", "gross": "gross" } }
+            """;
+
+        var netAndTax = Normalize(Fields, """{"id":1,"net":100.00,"tax":25.00,"items":[{"net":80.00,"tax":20.00},{"tax":5.00,"gross":25.00},{"net":10,"gross":12.5}]}""");
+        var contradicting = Normalize(Fields, """{"id":2,"net":100.00,"tax":25.00,"gross":130.00}""");
+        var onlyGross = Normalize(Fields, """{"id":3,"gross":130.00,"items":[{"gross":1}]}""");
+
+        Assert.Equal(new InvoiceTotals(Net: 100.00m, Tax: 25.00m, Gross: 125.00m), netAndTax.Totals);
+        Assert.Equal([(80.00m, 20.00m, 100.00m), (20.00m, 5.00m, 25.00m), (10m, 2.5m, 12.5m)],
+            netAndTax.Lines.Select(l => (l.Net!.Value, l.Tax!.Value, l.Gross!.Value)));
+        Assert.Equal(new InvoiceTotals(Net: 100.00m, Tax: 25.00m, Gross: 130.00m), contradicting.Totals);
+        Assert.Equal(WarningCodes.TotalsMismatch, Assert.Single(contradicting.Warnings).Code);
+        Assert.Equal(new InvoiceTotals(Gross: 130.00m), onlyGross.Totals);
+        Assert.Null(onlyGross.Lines[0].Net);
+    }
+
+    [Fact]
+    public void Join_AndOrdinal_GiveTheTitleWithItsDescription_AndThePlaceInTheList()
+    {
+        var invoice = Normalize("""
+            "lines": { "path": "items", "fields": { "position": { "convert": "ordinal" }, "description": { "convert": "join", "of": ["title", "text"] } } }
+            """, """{"id":1,"items":[{"title":"A1 Business Mobil L","text":"Grundgebühr Oktober"},{"title":"Roaming","text":"roaming"},{"text":" "},{}]}""");
+
+        Assert.Equal([1, 2, 3, 4], invoice.Lines.Select(l => l.Position));
+        Assert.Equal(["A1 Business Mobil L – Grundgebühr Oktober", "Roaming", null, null], invoice.Lines.Select(l => l.Description));
+    }
+
+    [Fact]
+    public void DateTime_WithoutATime_IsAPaidDay_OrLeftOutWithAWarning_NeverMidnight()
+    {
+        var invoice = Normalize(""" "paidAt": { "path": "paid", "formats": ["dd.MM.yyyy"] }, "createdAt": "created", "updatedAt": "updated" """,
+            """{"id":1,"paid":"20.05.2024","created":"2024-05-01","updated":"2024-05-02T10:00:00+02:00"}""");
+        var withTime = Normalize(""" "paidAt": "paid" """, """{"id":2,"paid":"2024-05-20T23:30:00-02:00"}""");
+
+        Assert.Equal(new DateOnly(2024, 5, 20), invoice.PaidOn);
+        Assert.Null(invoice.PaidAt);
+        Assert.Null(invoice.CreatedAt);
+        Assert.Equal(new DateTimeOffset(2024, 5, 2, 8, 0, 0, TimeSpan.Zero), invoice.UpdatedAt);
+        var warning = Assert.Single(invoice.Warnings);
+        Assert.Equal("The created value '2024-05-01' is not a date-time (it has no time, and a date alone is not turned into midnight); it was left out.", warning.Message);
+        Assert.Equal(new DateTimeOffset(2024, 5, 21, 1, 30, 0, TimeSpan.Zero), withTime.PaidAt);
+        Assert.Null(withTime.PaidOn);
+    }
+
+    [Fact]
+    public void Kind_MapsReminders_AndTheStatusIsReadTheSameWay()
+    {
+        var invoice = Normalize("""
+            "kind": { "path": "type", "convert": "valueMap", "map": { "INVOICE": "invoice", "REMINDER": "reminder" } },
+            "status": { "path": "state", "open": ["NEW"], "partialPayments": false },
+            "totals": { "gross": "total" }
+            """, """{"id":1,"type":"REMINDER","state":"NEW","total":96.00}""");
+
+        Assert.Equal(InvoiceKind.Reminder, invoice.Kind);
+        Assert.Equal(InvoiceStatus.Open, invoice.Status);
+        Assert.Equal("NEW", invoice.SourceStatus);
+        Assert.Equal(new InvoiceTotals(Gross: 96.00m, Paid: 0m, Due: 96.00m), invoice.Totals);
+    }
+
+    [Fact]
+    public void PartialPayments_WhenNotSaid_NothingIsAssumedAboutPaidAndDue()
+    {
+        var invoice = Normalize(""" "status": { "path": "state", "open": ["NEW"] }, "totals": { "gross": "total" } """,
+            """{"id":1,"state":"NEW","total":96.00}""");
+
+        Assert.Equal(new InvoiceTotals(Gross: 96.00m), invoice.Totals);
+    }
+
+    [Fact]
+    public void Currency_WhenThePayloadHasNone_IsTheSourceSetting_ElseNullWithCurrencyMissing_NeverInvented()
+    {
+        const string Fields = """ "currency": "currency", "lines": { "path": "items", "fields": { "currency": "cur" } } """;
+
+        var fromSource = Normalize(Fields, """{"id":1,"currency":" ","items":[{"cur":"LRD"},{"cur":"USD"}]}""", sourceCurrency: "usd", defaultCurrency: null);
+        var fromLines = Normalize(Fields, """{"id":2,"items":[{"cur":"lrd"},{"cur":"LRD"}]}""", sourceCurrency: "USD", defaultCurrency: null);
+        var none = Normalize(Fields, """{"id":3}""", defaultCurrency: null);
+        var mappingDefault = Normalize(Fields, """{"id":4}""", defaults: """ "defaults": { "currency": "nok" }, """, defaultCurrency: null);
+
+        Assert.Equal("USD", fromSource.Currency);
+        Assert.Equal([WarningCodes.CurrencyMixed], fromSource.Warnings.Select(w => w.Code));
+        Assert.Equal("LRD", fromLines.Currency);
+        Assert.Empty(fromLines.Warnings);
+        Assert.Null(none.Currency);
+        Assert.Equal(WarningCodes.CurrencyMissing, Assert.Single(none.Warnings).Code);
+        Assert.Equal("NOK", mappingDefault.Currency);
+        Assert.Empty(mappingDefault.Warnings);
+    }
+
+    [Fact]
+    public void Accounts_TakeTheIbanAndTheBicOfOneAccount_NeverOfTwo()
+    {
+        const string Fields = """
+            "payment": { "accounts": [ { "iban": "top" }, { "iban": "bank.iban", "bic": "bank.bic" } ] }
+            """;
+
+        var twoAccounts = Normalize(Fields, """{"id":1,"top":"AT61 1904 3002 3457 3201","bank":{"iban":"DE89370400440532013000","bic":"COBADEFFXXX"}}""");
+        var sameAccount = Normalize(Fields, """{"id":2,"top":"AT611904300234573201","bank":{"iban":"at61 1904 3002 3457 3201","bic":"BKAUATWW"}}""");
+        var onlyBank = Normalize(Fields, """{"id":3,"bank":{"iban":"DE89370400440532013000","bic":"COBADEFFXXX"}}""");
+
+        Assert.Equal(new PaymentInstructions(Iban: "AT61 1904 3002 3457 3201"), twoAccounts.Payment);
+        Assert.Equal(new PaymentInstructions(Iban: "AT611904300234573201", Bic: "BKAUATWW"), sameAccount.Payment);
+        Assert.Equal(new PaymentInstructions(Iban: "DE89370400440532013000", Bic: "COBADEFFXXX"), onlyBank.Payment);
+    }
+
+    [Theory]
+    [InlineData("Thomas-Klestil-Platz 14, 1030 Wien", "Thomas-Klestil-Platz 14", null, "1030", "Wien")]
+    [InlineData("c/o Huber, Landstraße 12, A-4020 Linz", "c/o Huber", "Landstraße 12", "A-4020", "Linz")]
+    [InlineData("Broad Street 12, Monrovia", "Broad Street 12, Monrovia", null, null, null)]
+    [InlineData("Graben 21 1010 Wien", "Graben 21 1010 Wien", null, null, null)]
+    public void AddressText_SplitsStreetPostCodeAndCity_OnlyWhenTheShapeIsClear(string text, string line1, string? line2, string? postalCode, string? city)
+    {
+        var invoice = Normalize(""" "issuer": { "address": { "text": "address", "country": "country" } } """,
+            $$"""{"id":1,"address":"{{text}}","country":"AT"}""");
+
+        Assert.Equal(new PostalAddress(line1, line2, postalCode, city, "AT"), invoice.Issuer?.Address);
+    }
+
+    [Fact]
     public void Multiply_IntoAQuantity_KeepsEveryDecimal()
     {
         var invoice = Normalize(""" "lines": { "path": "items", "fields": { "quantity": { "convert": "multiply", "of": ["packs", "perPack"] } } } """,
@@ -290,7 +432,8 @@ public class ConverterTests
         string entry,
         string defaults = "",
         string? sourceCurrency = null,
-        InvoiceDirection? sourceDirection = null)
+        InvoiceDirection? sourceDirection = null,
+        string? defaultCurrency = "EUR")
     {
         var json = $$"""{ {{defaults}} "list": { "path": "invoices" }, "fields": { "sourceId": "id", {{fields}} } }""";
         var (mapping, problems) = MappingLoader.Load("test.json", Encoding.UTF8.GetBytes(json));
@@ -306,7 +449,7 @@ public class ConverterTests
         using var document = JsonDocument.Parse(entry);
         return mapping!.Normalizer.Normalize(document.RootElement, new NormalizeSettings(
             source,
-            mapping.DefaultCurrency ?? "EUR",
+            mapping.DefaultCurrency ?? defaultCurrency,
             mapping.DefaultDirection ?? InvoiceDirection.Payable));
     }
 }

@@ -195,6 +195,92 @@ public class MappingValidationTests : IDisposable
     }
 
     [Fact]
+    public void Validate_WhenAStatusMapsToOverdue_FailsWithAMessageSayingOverdueIsComputed()
+    {
+        var file = _files.Write("overdue.json", Mapping("""
+            "sourceId": "id",
+            "status": { "path": "state", "map": { "LATE": "overdue", "PAID": "paid" }, "absent": "overdue" }
+            """));
+
+        var problems = MappingFile.Validate(file, _files.Root);
+
+        Assert.Equal(2, problems.Count);
+        Assert.All(problems, p => Assert.Contains("'overdue' is not a status: the gateway computes 'overdue' itself from dueDate", p, StringComparison.Ordinal));
+        Assert.StartsWith("mapping 'overdue.json': $.fields.status.map.LATE: ", problems[0], StringComparison.Ordinal);
+        Assert.Contains("map this value to 'open'", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("mapping 'overdue.json': $.fields.status.absent: ", problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WhenOpenAndItsOlderNameAreBothGiven_AsksForOne_AndTheOlderNameAloneStillWorks()
+    {
+        var both = _files.Write("both.json", Mapping("""
+            "sourceId": "id", "status": { "path": "state", "open": ["NEW"], "overdueFromDueDate": ["SENT"] }
+            """));
+        var older = _files.Write("older.json", Mapping("""
+            "sourceId": "id", "status": { "path": "state", "overdueFromDueDate": ["SENT"] }
+            """));
+
+        var problem = Assert.Single(MappingFile.Validate(both, _files.Root));
+
+        Assert.Equal("mapping 'both.json': $.fields.status.overdueFromDueDate: is the older name of 'open'; give only 'open'", problem);
+        Assert.Empty(MappingFile.Validate(older, _files.Root));
+    }
+
+    [Fact]
+    public void Validate_WhenNewKeysAreMisused_ListsEveryProblem()
+    {
+        var file = _files.Write("new-keys.json", Mapping("""
+            "sourceId": "id",
+            "totals": { "gross": { "path": "cents", "scale": 12 }, "net": { "path": "n", "convert": "string", "scale": 2 } },
+            "number": { "convert": "ordinal" },
+            "notes": { "convert": "join", "of": [] },
+            "payment": { "iban": "iban", "accounts": [ { "iban": "a.iban", "bic": "a.bic" }, {} ] },
+            "allocations": { "path": "splits", "taxBreakdown": "both", "fields": { "amount": "amt", "share": "s" } },
+            "lines": { "path": "items", "fields": { "position": { "convert": "ordinal", "path": "x" } } }
+            """));
+
+        var problems = MappingFile.Validate(file, _files.Root);
+
+        string[] expected =
+        [
+            "$.fields.totals.gross.scale: is the number 12; the number of decimals of the minor unit was expected",
+            "$.fields.totals.net.scale: does not apply to the converter 'string'",
+            "$.fields.totals.net.convert: the converter 'string' gives text, but 'totals.net' holds a decimal",
+            "$.fields.number.convert: the converter 'ordinal' gives a whole number, but 'number' holds text",
+            "$.fields.notes.of: needs at least one path to join",
+            "$.fields.payment.accounts: 'accounts' replaces 'iban' and 'bic'",
+            "$.fields.allocations.taxBreakdown: 'both' is not a tax breakdown",
+            "$.fields.allocations.fields.share: 'share' is not a field of an allocation",
+            "$.fields.lines.fields.position.path: does not apply to the converter 'ordinal'",
+        ];
+        foreach (var start in expected)
+        {
+            Assert.Contains(problems, p => p.StartsWith($"mapping 'new-keys.json': {start}", StringComparison.Ordinal));
+        }
+
+        Assert.True(expected.Length == problems.Count, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Validate_WhenAnAccountIsEmpty_OrAnOrdinalIsOutsideAnArray_SaysSo()
+    {
+        var file = _files.Write("accounts.json", Mapping("""
+            "sourceId": "id",
+            "payment": { "accounts": [ { "iban": "a.iban" }, {} ] },
+            "allocations": { "path": "splits", "taxBreakdown": "gross", "fields": { "amount": "amt" } },
+            "issuer": { "customerNumber": { "convert": "join", "of": ["a", "b"], "separator": 1 } }
+            """));
+
+        var problems = MappingFile.Validate(file, _files.Root);
+
+        Assert.Contains("mapping 'accounts.json': $.fields.payment.accounts[1]: an account needs 'iban', 'bic' or both", problems);
+        Assert.Contains("mapping 'accounts.json': $.fields.allocations.taxBreakdown: needs the allocation fields 'amount' and 'taxRate': the tax is computed from them", problems);
+        Assert.Contains(problems, p => p.StartsWith("mapping 'accounts.json': $.fields.issuer.customerNumber.separator: is the number 1", StringComparison.Ordinal));
+        Assert.Equal(3, problems.Count);
+    }
+
+    [Fact]
     public void Validate_WhenSumHasNoArrayProjection_SaysItNeedsOne()
     {
         var file = _files.Write("sum.json", Mapping(""" "sourceId": "id", "totals": { "tax": { "path": "tax", "convert": "sum" } } """));

@@ -138,11 +138,7 @@ public class MappingValidationTests : IDisposable
             "$.fields.lines.fields.gross.of: needs at least two paths",
             "$.fields: 'sourceId' is required",
         ];
-        Assert.Equal(expected.Length, problems.Count);
-        foreach (var start in expected)
-        {
-            Assert.Contains(problems, p => p.StartsWith($"mapping 'many.json': {start}", StringComparison.Ordinal));
-        }
+        AssertProblems("many.json", expected, problems);
     }
 
     [Fact]
@@ -254,12 +250,7 @@ public class MappingValidationTests : IDisposable
             "$.fields.allocations.fields.share: 'share' is not a field of an allocation",
             "$.fields.lines.fields.position.path: does not apply to the converter 'ordinal'",
         ];
-        foreach (var start in expected)
-        {
-            Assert.Contains(problems, p => p.StartsWith($"mapping 'new-keys.json': {start}", StringComparison.Ordinal));
-        }
-
-        Assert.True(expected.Length == problems.Count, string.Join("\n", problems));
+        AssertProblems("new-keys.json", expected, problems);
     }
 
     [Fact]
@@ -366,6 +357,17 @@ public class MappingValidationTests : IDisposable
 
     private SourceDescriptor Source(string mapping, params (string Key, string Value)[] options) =>
         Sources.Describe("test", new Uri("http://127.0.0.1:9/"), mapping, _files.Root, options: options);
+
+    /// <summary>Exactly the expected problems, each named by its start (the file, the JSON path, what is wrong).</summary>
+    private static void AssertProblems(string file, string[] expected, IReadOnlyList<string> problems)
+    {
+        foreach (var start in expected)
+        {
+            Assert.Contains(problems, p => p.StartsWith($"mapping '{file}': {start}", StringComparison.Ordinal));
+        }
+
+        Assert.True(expected.Length == problems.Count, string.Join(Environment.NewLine, problems));
+    }
 
     private static string Mapping(string fields) => $$"""{ {{ValidList}}, "fields": { {{fields}} } }""";
 }

@@ -12,6 +12,7 @@ using InvoiceGateway.Gateway.Security;
 using InvoiceGateway.Gateway.Sources;
 using InvoiceGateway.Gateway.Storage;
 using InvoiceGateway.Gateway.Tenancy;
+using InvoiceGateway.Gateway.Webhooks;
 using InvoiceGateway.Sandbox;
 using InvoiceGateway.Upstream;
 using StackExchange.Redis;
@@ -90,6 +91,11 @@ internal static class GatewayHost
         services.AddSingleton<EventLog>();
         services.AddHostedService<EventRetention>();
         services.AddExceptionHandler<DatabaseUnavailable>();
+        services.AddSingleton(settings.Webhooks);
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddGatewayAuthentication(settings);
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -186,6 +192,7 @@ internal static class GatewayHost
         app.MapConnectionsApi().RequireAuthorization(GatewayPolicies.Connect);
         app.MapTenantKeysApi().RequireAuthorization(GatewayPolicies.App);
         app.MapConnectLinksApi();
+        app.MapWebhooksApi().RequireAuthorization(GatewayPolicies.Connect);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         GatewayAuthentication.WarnWhenAnonymous(app);
 

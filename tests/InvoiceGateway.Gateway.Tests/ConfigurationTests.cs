@@ -31,6 +31,8 @@ public sealed class ConfigurationTests
             ["Gateway:Telemetry:Otlp"] = "collector:4317",
             ["Gateway:Telemetry:Prometheus"] = "yes",
             ["Gateway:TimeZone"] = "Mars/Olympus_Mons",
+            ["Gateway:Webhooks:AllowInsecure"] = "sometimes",
+            ["Gateway:Webhooks:Retries"] = "3",
         };
 
         var error = await Assert.ThrowsAsync<GatewayConfigurationException>(() => GatewayServer.StartAsync(settings));
@@ -51,6 +53,8 @@ public sealed class ConfigurationTests
             "Gateway:Telemetry:Otlp",
             "Gateway:Telemetry:Prometheus",
             "Gateway:TimeZone",
+            "Gateway:Webhooks:AllowInsecure",
+            "Gateway:Webhooks:Retries",
         ];
         foreach (var mention in expectedMentions)
         {

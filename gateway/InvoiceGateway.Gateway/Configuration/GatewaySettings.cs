@@ -42,6 +42,8 @@ internal sealed record GatewaySettings
     public TenantSettings Tenants { get; init; } = new();
 
     public EventSettings Events { get; init; } = new();
+
+    public Webhooks.WebhookSettings Webhooks { get; init; } = new();
 }
 
 /// <summary><c>Gateway:Events</c>: the change feed (SPEC section 8).</summary>

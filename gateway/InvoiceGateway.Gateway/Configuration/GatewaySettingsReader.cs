@@ -60,6 +60,7 @@ internal static class GatewaySettingsReader
             PublicUrl = ReadPublicUrl(gateway, problems),
             TimeZone = ReadTimeZone(gateway, problems),
             Events = new EventSettings { Retention = ReadTimeSpan(gateway.GetSection("Events"), "Retention", problems) ?? TimeSpan.FromDays(7) },
+            Webhooks = Webhooks.WebhookSettings.Read(gateway.GetSection("Webhooks"), problems),
         };
     }
 
@@ -367,7 +368,7 @@ internal static class GatewaySettingsReader
         return null;
     }
 
-    private static int? ReadInt(IConfigurationSection section, string key, int min, int max, List<string> problems)
+    internal static int? ReadInt(IConfigurationSection section, string key, int min, int max, List<string> problems)
     {
         if (Text(section[key]) is not { } text)
         {
@@ -415,7 +416,7 @@ internal static class GatewaySettingsReader
         return null;
     }
 
-    private static bool? ReadBool(IConfigurationSection section, string key, List<string> problems)
+    internal static bool? ReadBool(IConfigurationSection section, string key, List<string> problems)
     {
         if (Text(section[key]) is not { } text)
         {

@@ -1,11 +1,12 @@
 using InvoiceGateway.Gateway.Tenancy;
+using InvoiceGateway.Gateway.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace InvoiceGateway.Gateway.Storage;
 
 /// <summary>
-/// The gateway's own database: tenant keys, connections and the Data Protection key ring. Every
+/// The gateway's own database: tenant keys, connections, webhooks and their deliveries, and the Data Protection key ring. Every
 /// tenant-owned entity carries a query filter on the request's tenant, and new rows get that tenant
 /// when saved, so a handler cannot read or write another tenant's rows by forgetting a <c>Where</c>.
 /// Code that must see every tenant (a replica loading a tenant's connections by id) says so with
@@ -28,6 +29,12 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
 
     /// <summary>The tenants' events (SPEC section 8), in <see cref="Events.StoredEvent.Sequence"/> order.</summary>
     public DbSet<Events.StoredEvent> Events => Set<Events.StoredEvent>();
+
+    public DbSet<WebhookRecord> Webhooks => Set<WebhookRecord>();
+
+    public DbSet<WebhookDeliveryRecord> WebhookDeliveries => Set<WebhookDeliveryRecord>();
+
+    public DbSet<WebhookAttemptRecord> WebhookAttempts => Set<WebhookAttemptRecord>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -94,6 +101,70 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
             stored.HasIndex(e => new { e.TenantId, e.Sequence });
             stored.HasIndex(e => e.OccurredAt);
             stored.HasQueryFilter(e => e.TenantId == TenantId);
+        });
+
+        ConfigureWebhooks(modelBuilder);
+    }
+
+    private void ConfigureWebhooks(ModelBuilder modelBuilder)
+    {
+        // Times the dispatcher compares and orders by are Unix milliseconds: SQLite cannot compare DateTimeOffset text.
+        var unixMs = new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+            v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+        modelBuilder.Entity<WebhookRecord>(webhook =>
+        {
+            webhook.ToTable("webhooks");
+            webhook.HasKey(w => w.Id);
+            webhook.Property(w => w.Id).HasMaxLength(32);
+            webhook.Property(w => w.TenantId).HasMaxLength(64).IsRequired();
+            webhook.Property(w => w.Url).HasMaxLength(2048).IsRequired();
+            webhook.Property(w => w.Types).HasMaxLength(1000).IsRequired();
+            webhook.Property(w => w.Description).HasMaxLength(500);
+            webhook.Property(w => w.Secret).IsRequired();
+            webhook.Property(w => w.DisabledReason).HasMaxLength(500);
+            webhook.Property(w => w.FailingSince).HasConversion(unixMs);
+            webhook.HasIndex(w => w.TenantId);
+            webhook.HasQueryFilter(w => w.TenantId == TenantId);
+        });
+
+        modelBuilder.Entity<WebhookDeliveryRecord>(delivery =>
+        {
+            delivery.ToTable("webhook_deliveries");
+            delivery.HasKey(d => d.Id);
+            delivery.Property(d => d.Id).HasMaxLength(32);
+            delivery.Property(d => d.TenantId).HasMaxLength(64).IsRequired();
+            delivery.Property(d => d.WebhookId).HasMaxLength(32).IsRequired();
+            delivery.Property(d => d.EventId).HasMaxLength(64).IsRequired();
+            delivery.Property(d => d.EventType).HasMaxLength(64).IsRequired();
+            delivery.Property(d => d.InvoiceId).HasMaxLength(300);
+            delivery.Property(d => d.OrderingKey).HasMaxLength(300);
+            delivery.Property(d => d.Payload).IsRequired();
+            delivery.Property(d => d.Status).HasMaxLength(16).IsRequired();
+            delivery.Property(d => d.NextAttemptAt).HasConversion(unixMs);
+            delivery.Property(d => d.RetryFrom).HasConversion(unixMs);
+            delivery.Property(d => d.LeaseUntil).HasConversion(unixMs);
+            delivery.Property(d => d.CreatedAt).HasConversion(unixMs);
+            delivery.Property(d => d.CompletedAt).HasConversion(unixMs);
+            delivery.HasOne<WebhookRecord>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasIndex(d => new { d.WebhookId, d.EventId }).IsUnique(); // one delivery per event per endpoint, whichever replica fans out
+            delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            delivery.HasIndex(d => new { d.WebhookId, d.OrderingKey, d.Status, d.Sequence });
+            delivery.HasIndex(d => new { d.WebhookId, d.CreatedAt });
+            delivery.HasQueryFilter(d => d.TenantId == TenantId);
+        });
+
+        modelBuilder.Entity<WebhookAttemptRecord>(attempt =>
+        {
+            attempt.ToTable("webhook_attempts");
+            attempt.HasKey(a => a.Id);
+            attempt.Property(a => a.TenantId).HasMaxLength(64).IsRequired();
+            attempt.Property(a => a.DeliveryId).HasMaxLength(32).IsRequired();
+            attempt.Property(a => a.Error).HasMaxLength(500);
+            attempt.Property(a => a.At).HasConversion(unixMs);
+            attempt.Property(a => a.NextAttemptAt).HasConversion(unixMs);
+            attempt.HasOne<WebhookDeliveryRecord>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+            attempt.HasIndex(a => new { a.DeliveryId, a.Number }).IsUnique();
+            attempt.HasQueryFilter(a => a.TenantId == TenantId);
         });
     }
 

@@ -36,6 +36,9 @@ public sealed class EveryEndpointTests(KeyedGatewayFixture fixture) : IClassFixt
         Assert.Contains(endpoints, e => e.Route == "/v1/connect-links");
         Assert.Contains(endpoints, e => e.Route == "/v1/connect-links/current/connections");
         Assert.Contains(endpoints, e => e.Route == "/v1/events");
+        Assert.Contains(endpoints, e => e.Route == "/v1/webhooks" && e.Method == "POST");
+        Assert.Contains(endpoints, e => e.Route == "/v1/webhooks/{id}/deliveries/{deliveryId}/retry");
+        Assert.Contains(endpoints, e => e.Route == "/v1/webhooks/{id}/test");
 
         var answers = new List<string>();
         foreach (var endpoint in endpoints)

@@ -29,12 +29,18 @@ public sealed class IsolationTests(TenantGatewayFixture fixture) : IClassFixture
         var invoice = (await tenantA.GetAllAsync("limit=1")).Invoices[0].Str("id")!;
         using var issued = await app.PostAsJsonAsync("v1/tenants/iso-a/keys", new { name = "second" }, Ct);
         var key = JsonNode.Parse(await issued.Content.ReadAsStringAsync(Ct))!.Str("id")!;
+        using var registered = await tenantA.PostAsJsonAsync("v1/webhooks", new { url = "https://93.184.216.34/hooks" }, Ct);
+        var webhook = JsonNode.Parse(await registered.Content.ReadAsStringAsync(Ct))!.Str("id")!;
+        using var pinged = await tenantA.PostAsync($"v1/webhooks/{webhook}/test", null, Ct);
+        var delivery = JsonNode.Parse(await pinged.Content.ReadAsStringAsync(Ct))!.Str("id")!;
 
-        var endpoints = Targets(gateway, connection, invoice, key);
+        var endpoints = Targets(gateway, connection, invoice, key, webhook, delivery);
         Assert.Contains(endpoints, e => e.Route == "/v1/connections/{id}" && e.Method == "DELETE");
         Assert.Contains(endpoints, e => e.Route == "/v1/invoices/{id}");
         Assert.Contains(endpoints, e => e.Route == "/v1/sources/{name}/raw/{**path}");
         Assert.Contains(endpoints, e => e.Route == "/v1/tenants/{tenant}/keys/{id}");
+        Assert.Contains(endpoints, e => e.Route == "/v1/webhooks/{id}/deliveries/{deliveryId}/retry");
+        Assert.Contains(endpoints, e => e.Route == "/v1/webhooks/{id}" && e.Method == "PATCH");
 
         var callers = new (string Name, HttpClient Client)[] { ("B's key", tenantB), ("app key as B", appAsB) };
         var before = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -51,8 +57,11 @@ public sealed class IsolationTests(TenantGatewayFixture fixture) : IClassFixture
         Assert.Equal("books", (await tenantA.GetObjectAsync($"v1/connections/{connection}")).Str("name"));
         Assert.Equal(HttpStatusCode.OK, (await tenantA.GetAsync($"v1/invoices/{invoice}", Ct)).StatusCode);
         Assert.Contains(key, await app.GetStringAsync("v1/tenants/iso-a/keys", Ct), StringComparison.Ordinal);
+        Assert.Contains(delivery, await tenantA.GetStringAsync($"v1/webhooks/{webhook}/deliveries", Ct), StringComparison.Ordinal);
+        Assert.Equal("https://93.184.216.34/hooks", (await tenantA.GetObjectAsync($"v1/webhooks/{webhook}")).Str("url"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await tenantA.DeleteAsync($"v1/connections/{connection}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await tenantA.DeleteAsync($"v1/webhooks/{webhook}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.DeleteAsync($"v1/tenants/iso-a/keys/{key}", Ct)).StatusCode);
 
         var differences = new List<string>();
@@ -127,11 +136,12 @@ public sealed class IsolationTests(TenantGatewayFixture fixture) : IClassFixture
     }
 
     /// <summary>Every endpoint whose route names an object, with A's ids filled in (tenant-level routes name B).</summary>
-    private static List<MappedEndpoint> Targets(GatewayServer gateway, string connection, string invoice, string key)
+    private static List<MappedEndpoint> Targets(GatewayServer gateway, string connection, string invoice, string key, string webhook, string delivery)
     {
         MappedEndpoint[] With(string id) => EndpointInventory.Enumerate(gateway.Services, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["id"] = id,
+            ["deliveryId"] = delivery,
             ["name"] = "books",
             ["path"] = "invoices/c31",
             ["tenant"] = "iso-b",
@@ -139,7 +149,9 @@ public sealed class IsolationTests(TenantGatewayFixture fixture) : IClassFixture
 
         var all = With(connection).Where(e => e.Route.StartsWith("/v1/connections/", StringComparison.Ordinal))
             .Concat(With(key).Where(e => e.Route.StartsWith("/v1/tenants/", StringComparison.Ordinal)))
-            .Concat(With(invoice).Where(e => !e.Route.StartsWith("/v1/connections/", StringComparison.Ordinal) && !e.Route.StartsWith("/v1/tenants/", StringComparison.Ordinal)));
+            .Concat(With(webhook).Where(e => e.Route.StartsWith("/v1/webhooks/", StringComparison.Ordinal)))
+            .Concat(With(invoice).Where(e => !e.Route.StartsWith("/v1/connections/", StringComparison.Ordinal) && !e.Route.StartsWith("/v1/tenants/", StringComparison.Ordinal)
+                                             && !e.Route.StartsWith("/v1/webhooks/", StringComparison.Ordinal)));
 
         // Object-level routes only: a route whose only parameter is the tenant (B itself) lists or creates B's own.
         return all.Where(e => !e.AllowsAnonymous && e.Route.Contains('{', StringComparison.Ordinal)

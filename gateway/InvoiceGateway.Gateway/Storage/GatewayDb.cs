@@ -36,6 +36,8 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
 
     public DbSet<WebhookAttemptRecord> WebhookAttempts => Set<WebhookAttemptRecord>();
 
+    public DbSet<WebhookCursorRecord> WebhookCursors => Set<WebhookCursorRecord>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampTenant();
@@ -165,6 +167,13 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
             attempt.HasOne<WebhookDeliveryRecord>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
             attempt.HasIndex(a => new { a.DeliveryId, a.Number }).IsUnique();
             attempt.HasQueryFilter(a => a.TenantId == TenantId);
+        });
+
+        modelBuilder.Entity<WebhookCursorRecord>(cursor =>
+        {
+            cursor.ToTable("webhook_cursors");
+            cursor.HasKey(c => c.Name);
+            cursor.Property(c => c.Name).HasMaxLength(32);
         });
     }
 

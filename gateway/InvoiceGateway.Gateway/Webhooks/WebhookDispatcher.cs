@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using InvoiceGateway.Gateway.Events;
 using InvoiceGateway.Gateway.Storage;
 using InvoiceGateway.Gateway.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace InvoiceGateway.Gateway.Webhooks;
 
 /// <summary>
-/// Sends due deliveries from the outbox in the database, so a restart loses nothing: each delivery is
+/// Turns the event log into deliveries (one per event per enabled webhook of the event's tenant that asked for
+/// its type), and sends due deliveries from this outbox in the database, so a restart loses nothing: each delivery is
 /// claimed with a lease (a conditional UPDATE, so of several replicas exactly one sends it; a crashed
 /// replica's lease runs out), sent, and its attempt recorded with the next attempt's time. A failed attempt
 /// is retried with exponential backoff and jitter until 24 h have passed, then the delivery is failed; a
@@ -16,6 +20,7 @@ namespace InvoiceGateway.Gateway.Webhooks;
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
+    EventLog events,
     WebhookSender sender,
     WebhookSecrets secrets,
     TimeProvider time,
@@ -37,6 +42,7 @@ internal sealed partial class WebhookDispatcher(
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
 
     private const int Batch = 16;
+    private const int FanOutBatch = 200;
     private const int Parallelism = 8;
 
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -66,11 +72,27 @@ internal sealed partial class WebhookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        events.Appended += OnAppended;
+        try
+        {
+            await DispatchAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            events.Appended -= OnAppended;
+        }
+    }
+
+    private void OnAppended(string tenant) => Wake();
+
+    private async Task DispatchAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             DateTimeOffset? next = null;
             try
             {
+                await FanOutAsync(stoppingToken).ConfigureAwait(false);
                 next = await DeliverDueAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -93,6 +115,107 @@ internal sealed partial class WebhookDispatcher(
             }
         }
     }
+
+    /// <summary>
+    /// Stores a delivery for each event after the cursor and each enabled webhook of its tenant that wants it (its
+    /// types, registered before the event), and moves the cursor past them, in one transaction. Replicas doing the
+    /// same at once: the first to move the cursor does it; the others find it moved (PostgreSQL makes them wait for
+    /// the first's commit) and start again from where it is now. The unique (webhook, event) index is the last guard.
+    /// </summary>
+    private async Task FanOutAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
+            var cursor = await db.WebhookCursors.AsNoTracking()
+                .FirstOrDefaultAsync(c => c.Name == WebhookCursorRecord.EventsName, cancellationToken).ConfigureAwait(false);
+            if (cursor is null)
+            {
+                // The first start: from the oldest event kept (a webhook gets only events after its registration anyway).
+                db.WebhookCursors.Add(new WebhookCursorRecord { Name = WebhookCursorRecord.EventsName, Sequence = 0 });
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another replica made it first.
+                }
+
+                continue;
+            }
+
+            var batch = await db.Events.IgnoreQueryFilters().AsNoTracking().Where(e => e.Sequence > cursor.Sequence)
+                .OrderBy(e => e.Sequence).Take(FanOutBatch).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var tenants = batch.Select(e => e.TenantId).Distinct(StringComparer.Ordinal).ToArray();
+            var webhooks = await db.Webhooks.IgnoreQueryFilters().AsNoTracking().Where(w => w.Enabled && tenants.Contains(w.TenantId))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var wanted = webhooks.Select(w => (Webhook: w, Types: JsonSerializer.Deserialize<string[]>(w.Types) ?? [])).ToArray();
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var end = batch[^1].Sequence;
+            var moved = await db.WebhookCursors
+                .Where(c => c.Name == WebhookCursorRecord.EventsName && c.Sequence == cursor.Sequence)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.Sequence, end), cancellationToken).ConfigureAwait(false);
+            if (moved == 0)
+            {
+                continue; // another replica fanned these out
+            }
+
+            var now = time.GetUtcNow();
+            foreach (var group in batch.GroupBy(e => e.TenantId, StringComparer.Ordinal))
+            {
+                // New rows take the context's tenant when saved: one save per tenant.
+                tenant.Set(group.Key);
+                foreach (var stored in group)
+                {
+                    foreach (var (webhook, types) in wanted)
+                    {
+                        // To the millisecond: the log may keep no finer time than that (SQLite).
+                        if (webhook.TenantId == stored.TenantId && webhook.CreatedAt.ToUnixTimeMilliseconds() <= stored.OccurredAt.ToUnixTimeMilliseconds()
+                            && (types.Length == 0 || types.Contains(stored.Type, StringComparer.Ordinal)))
+                        {
+                            db.WebhookDeliveries.Add(DeliveryOf(stored, webhook.Id, now));
+                        }
+                    }
+                }
+
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                db.ChangeTracker.Clear();
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (batch.Count < FanOutBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    private static WebhookDeliveryRecord DeliveryOf(StoredEvent stored, string webhookId, DateTimeOffset now) => new()
+    {
+        Id = WebhooksApi.NewId("dlv_"),
+        WebhookId = webhookId,
+        EventId = stored.Id,
+        EventType = stored.Type,
+        InvoiceId = stored.InvoiceId,
+
+        // An invoice's events go in order; so do a connection's failed/recovered.
+        OrderingKey = stored.InvoiceId ?? (stored.Source is { } source ? "connection:" + source : null),
+        Sequence = stored.Sequence,
+        Payload = Encoding.UTF8.GetString(stored.ToJsonBytes()),
+        Status = DeliveryStatus.Pending,
+        NextAttemptAt = now,
+        RetryFrom = now,
+        CreatedAt = now,
+    };
 
     /// <summary>Claims and sends due deliveries until none is left; returns when the next one falls due, if known.</summary>
     private async Task<DateTimeOffset?> DeliverDueAsync(CancellationToken cancellationToken)

@@ -124,14 +124,11 @@ internal sealed class WebhookInput
     }
 }
 
-/// <summary>The event types a webhook can ask for (SPEC section 8), and the test ping's own.</summary>
+/// <summary>The event types a webhook can ask for: those of the event log, and the test ping's own.</summary>
 internal static class WebhookEventTypes
 {
+    /// <summary>The test ping's type: sent by <c>POST /v1/webhooks/{id}/test</c> only, never in the event log.</summary>
     public const string Test = "webhook.test";
 
-    public static readonly IReadOnlyList<string> All =
-    [
-        "invoice.created", "invoice.updated", "invoice.deleted", "invoice.overdue",
-        "connection.synced", "connection.failed", "connection.recovered",
-    ];
+    public static IReadOnlyList<string> All => Events.EventTypes.All;
 }

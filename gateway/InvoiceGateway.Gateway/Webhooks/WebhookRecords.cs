@@ -114,3 +114,16 @@ internal static class DeliveryStatus
 
     public static readonly IReadOnlyList<string> All = [Pending, Succeeded, Failed];
 }
+
+/// <summary>
+/// How far the dispatcher has turned the event log into deliveries: the last <c>Sequence</c> fanned out. One row
+/// (<see cref="EventsName"/>) for every replica; moving it and storing the deliveries is one transaction.
+/// </summary>
+internal sealed class WebhookCursorRecord
+{
+    public const string EventsName = "events";
+
+    public required string Name { get; set; }
+
+    public long Sequence { get; set; }
+}

@@ -17,6 +17,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _script = new();
+    private readonly ConcurrentDictionary<string, int> _scriptByBody = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
@@ -38,7 +39,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
-            var status = receiver._script.TryDequeue(out var scripted) ? scripted : 200;
+            var matched = receiver._scriptByBody.Keys.FirstOrDefault(k => body.Contains(k, StringComparison.Ordinal));
+            var status = matched is not null && receiver._scriptByBody.TryRemove(matched, out var forBody) ? forBody
+                : receiver._script.TryDequeue(out var scripted) ? scripted : 200;
             receiver._received.Enqueue(new ReceivedWebhook(headers, body, status));
             receiver._arrived.Release();
             context.Response.StatusCode = status;
@@ -57,6 +60,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             _script.Enqueue(status);
         }
     }
+
+    /// <summary>The next request whose body contains <paramref name="text"/> is answered with <paramref name="status"/>.</summary>
+    public void AnswerNextFor(string text, int status) => _scriptByBody[text] = status;
 
     /// <summary>Waits (generously) until <paramref name="count"/> requests have arrived in all.</summary>
     public async Task<ReceivedWebhook[]> WaitForAsync(int count)

@@ -22,6 +22,7 @@ public static class WebhookSetup
             ["Gateway:ApiKeys:1:Name"] = "reader",
             ["Gateway:ApiKeys:1:Key"] = TenantSetup.ReaderKey,
             ["Gateway:Webhooks:AllowInsecure"] = allowInsecure ? "true" : "false",
+            ["Gateway:RateLimit:PermitLimit"] = "100000", // the tests poll the delivery log
         };
         if (dataDirectory is not null)
         {

@@ -65,13 +65,19 @@ public sealed class CacheEntry
     /// <param name="source">The source's name.</param>
     /// <param name="policy">Its Ttl and StaleTtl.</param>
     /// <param name="readTimeout">How long one read of the source may take in all: the read's hard timeout, and how long a replica waits for another's read.</param>
+    /// <param name="listKeptWarm">
+    /// Whether the gateway's background sync reads the list again whenever its Ttl passes (the default): the cache then
+    /// never refreshes the list itself. <see langword="false"/> (sync switched off): the cache refreshes it eagerly,
+    /// when a request finds it past its Ttl.
+    /// </param>
     /// <returns>The list and detail entries.</returns>
-    public static (CacheEntry List, CacheEntry Detail) ForSource(string source, CachePolicy policy, TimeSpan readTimeout)
+    public static (CacheEntry List, CacheEntry Detail) ForSource(string source, CachePolicy policy, TimeSpan readTimeout, bool listKeptWarm = true)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(policy);
         var tag = SourceTag(source);
-        return (new CacheEntry(source + ":list", policy, Build(policy, readTimeout, 1, CacheItemPriority.High), tag),
+        var list = listKeptWarm ? BuildKeptWarm(policy, readTimeout) : Build(policy, readTimeout, 1, CacheItemPriority.High);
+        return (new CacheEntry(source + ":list", policy, list, tag),
                 new CacheEntry(source + ":detail", policy, Build(policy, readTimeout, DetailSizeKb, CacheItemPriority.Normal), tag));
     }
 
@@ -113,6 +119,22 @@ public sealed class CacheEntry
             Size = Math.Max(1, sizeKb),
             Priority = priority,
         };
+    }
+
+    /// <summary>
+    /// A source's list is kept warm by the gateway's background sync, which reads it again whenever its Ttl passes
+    /// and stores the copy here: the cache never refreshes a list itself (no eager refresh, no second scheduler), and
+    /// keeps the copy until StaleTtl, so a request is answered from the last copy without waiting. Only a source
+    /// never read is read on demand.
+    /// </summary>
+    private static FusionCacheEntryOptions BuildKeptWarm(CachePolicy policy, TimeSpan readTimeout)
+    {
+        var options = Build(policy, readTimeout, 1, CacheItemPriority.High);
+        var kept = Max(policy.StaleTtl, Max(policy.Ttl, TimeSpan.FromMilliseconds(1)));
+        options.Duration = kept;
+        options.EagerRefreshThreshold = null;
+        options.FailSafeMaxDuration = kept;
+        return options;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -90,6 +90,9 @@ internal static class GatewayHost
         services.AddSingleton<TenantKeyDirectory>();
         services.AddSingleton<EventLog>();
         services.AddHostedService<EventRetention>();
+        services.AddSingleton<Sync.SourceChanges>();
+        services.AddSingleton<Sync.SyncScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sync.SyncScheduler>());
         services.AddExceptionHandler<DatabaseUnavailable>();
         services.AddSingleton(settings.Webhooks);
         services.AddSingleton<WebhookSecrets>();

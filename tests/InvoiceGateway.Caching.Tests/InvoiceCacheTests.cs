@@ -10,7 +10,11 @@ public sealed class InvoiceCacheTests : IDisposable
     private static readonly CacheEntry Entry = CacheEntry.ForSource("sendcloud", new CachePolicy(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)).List;
 
     // Short enough to pass while a test waits (FusionCache keeps its own clock).
-    private static readonly CacheEntry ShortLived = CacheEntry.ForSource("goscore", new CachePolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)).List;
+    // The cache's own refresh of a list past its Ttl, as with the gateway's sync switched off.
+    private static readonly CacheEntry ShortLived = CacheEntry.ForSource("goscore", new CachePolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30), listKeptWarm: false).List;
+
+    // A list the gateway's sync keeps warm: the cache never reads it again by itself.
+    private static readonly CacheEntry KeptWarm = CacheEntry.ForSource("goscore", new CachePolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)).List;
 
     private readonly Replica _replica = new(redis: null, Replica.NewKeyPrefix());
     private readonly CountingUpstream _upstream = new();
@@ -51,6 +55,27 @@ public sealed class InvoiceCacheTests : IDisposable
         Assert.True(await Eventually.TrueAsync(
             async () => (await Cache.GetOrReadAsync(key, ShortLived, _upstream.Answer(key), Ct)).Value.Version == 2,
             TimeSpan.FromSeconds(10)), "the background read never replaced the copy");
+        Assert.Equal(2, _upstream.Calls);
+    }
+
+    [Fact]
+    public async Task KeptWarmList_OlderThanTtl_IsAnsweredStaleWithoutAnyRead_UntilReadAgainReplacesIt()
+    {
+        const string key = "src:goscore:list";
+        var first = await Cache.GetOrReadAsync(key, KeptWarm, _upstream.Answer(key), Ct);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(DateTimeOffset.UtcNow - first.StoredAt > TimeSpan.FromMilliseconds(250)), TimeSpan.FromSeconds(5)));
+
+        for (var i = 0; i < 5; i++)
+        {
+            var served = await Cache.GetOrReadAsync(key, KeptWarm, _upstream.Answer(key), Ct);
+            Assert.Same(first.Value, served.Value);
+            Assert.Equal(CacheState.Stale, served.State);
+        }
+
+        Assert.Equal(1, _upstream.Calls);
+        var read = await Cache.ReadAgainAsync(key, KeptWarm, _upstream.Answer(key), Ct);
+        Assert.Equal(2, read.Value.Version);
+        Assert.Same(read.Value, (await Cache.GetOrReadAsync(key, KeptWarm, _upstream.Answer(key), Ct)).Value);
         Assert.Equal(2, _upstream.Calls);
     }
 

@@ -126,8 +126,9 @@ public sealed class OverdueClockTests
 {
     private static readonly (string, string?)[] LongCache =
     [
-        ("Gateway:Sources:goscore:Cache:Ttl", "60.00:00:00"),
-        ("Gateway:Sources:goscore:Cache:StaleTtl", "90.00:00:00"),
+        // Longer than the clock is moved (due dates lie up to 120 days ahead): no read is due meanwhile.
+        ("Gateway:Sources:goscore:Cache:Ttl", "400.00:00:00"),
+        ("Gateway:Sources:goscore:Cache:StaleTtl", "500.00:00:00"),
     ];
 
     private static DateOnly DueOf(JsonObject invoice) => DateOnly.Parse(invoice.Str("dueDate")!, CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ internal sealed record InvoiceQuery
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "source", "status", "overdue", "kind", "direction", "currency", "dueFrom", "dueTo", "issuedFrom", "issuedTo",
-        "minGross", "maxGross", "q", "sort", "limit", "cursor", "include",
+        "minGross", "maxGross", "q", "sort", "limit", "cursor", "include", "changedSince",
     };
 
     public IReadOnlySet<string>? Sources { get; init; }
@@ -35,6 +35,9 @@ internal sealed record InvoiceQuery
     public IReadOnlySet<string>? Currencies { get; init; }
 
     public DateOnly? DueFrom { get; init; }
+
+    /// <summary><c>changedSince</c>: only invoices whose content the gateway first saw at or after this instant (<c>changedAt</c>).</summary>
+    public DateTimeOffset? ChangedSince { get; init; }
 
     public DateOnly? DueTo { get; init; }
 
@@ -91,6 +94,11 @@ internal sealed record InvoiceQuery
             return false;
         }
 
+        if (ChangedSince is { } since && (invoice.ChangedAt is not { } changed || changed < since))
+        {
+            return false;
+        }
+
         if (MinGross is not null || MaxGross is not null)
         {
             if (invoice.Totals.Gross is not { } gross || gross < MinGross || gross > MaxGross)
@@ -138,6 +146,7 @@ internal sealed record InvoiceQuery
             Currencies = List(query, "currency", errors,
                 v => v.Length == 3 && v.All(char.IsAsciiLetter) ? v.ToUpperInvariant() : null, "a three-letter ISO 4217 code"),
             DueFrom = Date(query, "dueFrom", errors),
+            ChangedSince = Instant(query, "changedSince", errors),
             DueTo = Date(query, "dueTo", errors),
             IssuedFrom = Date(query, "issuedFrom", errors),
             IssuedTo = Date(query, "issuedTo", errors),
@@ -304,6 +313,24 @@ internal sealed record InvoiceQuery
         }
 
         Add(errors, name, $"'{Clip(text)}' is not a date of the form yyyy-MM-dd.");
+        return null;
+    }
+
+    private static DateTimeOffset? Instant(IQueryCollection query, string name, Dictionary<string, string[]> errors)
+    {
+        if (Single(query, name, errors) is not { } text)
+        {
+            return null;
+        }
+
+        // RFC 3339 with a zone (Z or an offset): a time without one would mean different instants on different replicas.
+        if (text.Length <= 40 && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > 10)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var instant))
+        {
+            return instant;
+        }
+
+        Add(errors, name, $"'{Clip(text)}' is not an RFC 3339 date-time with a zone, such as 2026-03-01T12:00:00Z.");
         return null;
     }
 

@@ -12,18 +12,20 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// <see cref="RefreshListAsync"/> when a source's Ttl passes instead of running a scheduler of its own. Reads of
 /// one key in one replica are joined: whoever asks while a read is under way gets that read's result.
 /// </summary>
-internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
+internal sealed class SourceRefresher(InvoiceCache cache, Sync.SourceChanges changes, TimeProvider time)
 {
     /// <summary>The cached list of <paramref name="source"/>, read when there is no copy (see <see cref="InvoiceCache.GetOrReadAsync"/>).</summary>
     public Task<CacheResult<SourceSnapshot>> GetListAsync(SourceRuntime source, CancellationToken cancellationToken) =>
-        cache.GetOrReadAsync(source.ListCacheKey, source.CacheEntries.List, _ => ReadListAsync(source), cancellationToken);
+        cache.GetOrReadAsync(source.ListCacheKey, source.CacheEntries.List, _ => ReadListAsync(source, source.Settings.Timeout), cancellationToken);
 
     /// <summary>
     /// Reads the list of <paramref name="source"/> now (or joins the read under way) and stores it for every
-    /// replica; the last good copy, as stale, when the read fails. The seam of the background sync.
+    /// replica; the last good copy, as stale, when the read fails. The seam of the background sync, which gives a
+    /// <paramref name="budget"/> of its own: nobody waits for its read, so a source larger than one request's timeout
+    /// can still be read whole.
     /// </summary>
-    public Task<CacheResult<SourceSnapshot>> RefreshListAsync(SourceRuntime source, CancellationToken cancellationToken) =>
-        cache.ReadAgainAsync(source.ListCacheKey, source.CacheEntries.List, _ => ReadListAsync(source), cancellationToken);
+    public Task<CacheResult<SourceSnapshot>> RefreshListAsync(SourceRuntime source, CancellationToken cancellationToken, TimeSpan? budget = null) =>
+        cache.ReadAgainAsync(source.ListCacheKey, source.CacheEntries.List, _ => ReadListAsync(source, budget ?? source.Settings.Timeout), cancellationToken);
 
     /// <summary>The cached detail of one invoice, read when there is no copy.</summary>
     public Task<CacheResult<InvoiceDetail>> GetDetailAsync(SourceRuntime source, string sourceId, CancellationToken cancellationToken) =>
@@ -37,31 +39,44 @@ internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
     public Task<InvalidationReach> DropAsync(SourceRuntime source, CancellationToken cancellationToken) =>
         cache.RemoveByTagAsync(source.CacheTag, cancellationToken);
 
-    /// <summary>Reads the whole list from the upstream, bounded by the source's timeout (never by one request: others may be waiting for it).</summary>
-    private Task<SourceSnapshot> ReadListAsync(SourceRuntime source) =>
-        ReadBoundedAsync(source, async token =>
+    /// <summary>
+    /// Reads the whole list from the upstream within <paramref name="budget"/> (never bounded by one request: others may be
+    /// waiting for it), compares it with the last read (<see cref="Sync.SourceChanges"/>: events and <c>changedAt</c>)
+    /// and makes the copy to cache. A failed read is told to the sync too (<c>connection.failed</c>).
+    /// </summary>
+    private async Task<SourceSnapshot> ReadListAsync(SourceRuntime source, TimeSpan budget)
+    {
+        SourceListing listing;
+        try
         {
-            var listing = await source.Reader.ListAsync(token).ConfigureAwait(false);
-            // One invoice per source id, whatever the adapter (a plug-in included) sent: paged and unpaged reads agree.
-            listing = listing.WithoutDuplicates();
-            return new SourceSnapshot(listing.Invoices, listing.Notices, time.GetUtcNow());
-        });
+            listing = await ReadBoundedAsync(source, budget, source.Reader.ListAsync).ConfigureAwait(false);
+        }
+        catch (UpstreamException ex)
+        {
+            await changes.FailedAsync(source, ex, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        // One invoice per source id, whatever the adapter (a plug-in included) sent: paged and unpaged reads agree.
+        listing = await changes.ApplyAsync(source, listing.WithoutDuplicates(), CancellationToken.None).ConfigureAwait(false);
+        return new SourceSnapshot(listing.Invoices, listing.Notices, time.GetUtcNow());
+    }
 
     private Task<InvoiceDetail> ReadDetailAsync(SourceRuntime source, string sourceId) =>
-        ReadBoundedAsync(source, async token =>
+        ReadBoundedAsync(source, source.Settings.Timeout, async token =>
             new InvoiceDetail(await source.Reader.GetAsync(sourceId, token).ConfigureAwait(false), time.GetUtcNow()));
 
-    /// <summary>One read of the upstream within the source's timeout; a failed read is recorded for the source's health.</summary>
-    private async Task<T> ReadBoundedAsync<T>(SourceRuntime source, Func<CancellationToken, Task<T>> read)
+    /// <summary>One read of the upstream within <paramref name="budget"/>; a failed read is recorded for the source's health.</summary>
+    private async Task<T> ReadBoundedAsync<T>(SourceRuntime source, TimeSpan budget, Func<CancellationToken, Task<T>> read)
     {
-        using var bounded = new CancellationTokenSource(source.Settings.Timeout, time);
+        using var bounded = new CancellationTokenSource(budget, time);
         try
         {
             return await read(bounded.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
-            var timedOut = TimedOut(source);
+            var timedOut = TimedOut(source, budget);
             source.Client.ReadFailed(timedOut);
             throw timedOut;
         }
@@ -73,6 +88,6 @@ internal sealed class SourceRefresher(InvoiceCache cache, TimeProvider time)
         }
     }
 
-    private static UpstreamException TimedOut(SourceRuntime source) =>
-        new(UpstreamErrorCodes.Timeout, $"Source '{source.Name}' did not answer within {source.Settings.Timeout.TotalSeconds:0.###} s.");
+    private static UpstreamException TimedOut(SourceRuntime source, TimeSpan budget) =>
+        new(UpstreamErrorCodes.Timeout, $"Source '{source.Name}' did not answer within {budget.TotalSeconds:0.###} s.");
 }

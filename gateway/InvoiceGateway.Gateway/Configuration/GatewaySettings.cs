@@ -44,6 +44,28 @@ internal sealed record GatewaySettings
     public EventSettings Events { get; init; } = new();
 
     public Webhooks.WebhookSettings Webhooks { get; init; } = new();
+
+    public SyncSettings Sync { get; init; } = new();
+}
+
+/// <summary><c>Gateway:Sync</c>: the background reads that keep every source warm (SPEC section 8).</summary>
+internal sealed record SyncSettings
+{
+    /// <summary>
+    /// How long one background read of a whole source may take (a request never waits for it, so it may be longer than
+    /// the source's <c>Timeout</c>, which bounds what a request waits). The default value is 10 minutes.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many sources one replica reads at the same time. The default value is 8.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>
+    /// <c>false</c> switches the background reads off (for tests that count upstream calls, or a passthrough-only
+    /// deployment): a list is then read when a request finds no copy, and refreshed by the cache when a request finds
+    /// it past its Ttl; changes are still compared (and become events) at those reads. The default value is true.
+    /// </summary>
+    public bool Enabled { get; init; } = true;
 }
 
 /// <summary><c>Gateway:Events</c>: the change feed (SPEC section 8).</summary>
@@ -96,6 +118,9 @@ internal sealed record SourceSettings
 
     /// <summary>Fresh for <c>Ttl</c>; served as stale when the upstream fails until <c>StaleTtl</c>.</summary>
     public CachePolicy Cache { get; init; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+
+    /// <summary>Whether the background sync keeps this source's list warm (<c>Gateway:Sync:Enabled</c>, for every source).</summary>
+    public bool KeptWarmBySync { get; init; } = true;
 
     /// <summary>How long one list or detail read of this source may take in all. The default value is 10 seconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -39,6 +39,12 @@ internal static class GatewaySettingsReader
         }
 
         var demoSwitch = ReadBool(gateway, "Demo", problems) ?? true;
+        var syncEnabled = ReadBool(gateway.GetSection("Sync"), "Enabled", problems) ?? true;
+        if (!syncEnabled)
+        {
+            sources = sources.Select(s => s with { KeptWarmBySync = false }).ToList();
+        }
+
         var tenants = ReadTenants(gateway.GetSection("Tenants"), sources, problems);
         return new GatewaySettings
         {
@@ -61,6 +67,12 @@ internal static class GatewaySettingsReader
             TimeZone = ReadTimeZone(gateway, problems),
             Events = new EventSettings { Retention = ReadTimeSpan(gateway.GetSection("Events"), "Retention", problems) ?? TimeSpan.FromDays(7) },
             Webhooks = Webhooks.WebhookSettings.Read(gateway.GetSection("Webhooks"), problems),
+            Sync = new SyncSettings
+            {
+                ReadTimeout = ReadTimeSpan(gateway.GetSection("Sync"), "ReadTimeout", problems) ?? TimeSpan.FromMinutes(10),
+                Concurrency = ReadInt(gateway.GetSection("Sync"), "Concurrency", 1, 256, problems) ?? 8,
+                Enabled = syncEnabled,
+            },
         };
     }
 

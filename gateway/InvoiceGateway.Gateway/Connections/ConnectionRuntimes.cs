@@ -30,7 +30,7 @@ internal sealed class ConnectionRuntimes(IDataProtectionProvider protection, Tim
 
     /// <summary>The runtime of a stored connection.</summary>
     public SourceRuntime Build(ConnectionDefinition definition, ConnectionRecord record) =>
-        Build(definition, record.Id, record.Name, DeserializeOptions(record.Options), Unprotect(record.Credentials), record.CacheTtl, DeserializeOwner(record.Owner));
+        Build(definition, record.TenantId, record.Id, record.Name, DeserializeOptions(record.Options), Unprotect(record.Credentials), record.CacheTtl, DeserializeOwner(record.Owner));
 
     public static string? SerializeOwner(Party? owner) => owner is null ? null : JsonSerializer.Serialize(owner);
 
@@ -49,6 +49,7 @@ internal sealed class ConnectionRuntimes(IDataProtectionProvider protection, Tim
 
     public SourceRuntime Build(
         ConnectionDefinition definition,
+        string tenant,
         string id,
         string name,
         IReadOnlyDictionary<string, string> options,
@@ -86,6 +87,6 @@ internal sealed class ConnectionRuntimes(IDataProtectionProvider protection, Tim
             Resilience = settings.Resilience,
             AdapterAuth = plan.AdapterAuth,
         });
-        return new SourceRuntime(settings, plan.Adapter, descriptor, client, id);
+        return new SourceRuntime(settings, plan.Adapter, descriptor, client, id, tenant);
     }
 }

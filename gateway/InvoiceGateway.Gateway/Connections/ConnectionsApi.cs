@@ -99,7 +99,7 @@ internal static class ConnectionsApi
         }
 
         var id = "con_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var runtime = services.Runtimes.Build(definition!, id, input.Name!, options, credentials, input.Ttl, input.Owner);
+        var runtime = services.Runtimes.Build(definition!, services.Tenant.Id, id, input.Name!, options, credentials, input.Ttl, input.Owner);
         var check = await CheckAsync(runtime, services, http.RequestAborted).ConfigureAwait(false);
         if (strict && check.Error is not null)
         {
@@ -188,7 +188,7 @@ internal static class ConnectionsApi
         var owner = input.HasOwner ? ConnectionRuntimes.SerializeOwner(input.Owner) : record.Owner;
         if (recheck)
         {
-            var runtime = services.Runtimes.Build(definition!, record.Id, newName, options, credentials, ttl, ConnectionRuntimes.DeserializeOwner(owner));
+            var runtime = services.Runtimes.Build(definition!, record.TenantId, record.Id, newName, options, credentials, ttl, ConnectionRuntimes.DeserializeOwner(owner));
             var check = await CheckAsync(runtime, services, http.RequestAborted).ConfigureAwait(false);
             if (strict && check.Error is not null)
             {

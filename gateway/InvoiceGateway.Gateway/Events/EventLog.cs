@@ -51,6 +51,40 @@ internal sealed partial class EventLog : IDisposable
             return [];
         }
 
+        IReadOnlyList<StoredEvent> stored;
+        await using (var scope = _scopes.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            stored = await AddAsync(db, events, cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await NotifyAsync(tenant, cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="events"/> to <paramref name="db"/> (scoped to their tenant) inside the caller's transaction,
+    /// which must then save, commit and call <see cref="NotifyAsync"/>: for work that stores its own state with the
+    /// events it produced, all or nothing. Takes the append lock on PostgreSQL (held until the transaction ends).
+    /// </summary>
+    public async Task<IReadOnlyList<StoredEvent>> AddAsync(GatewayDb db, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        if (_database.Provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AppendLock})", cancellationToken).ConfigureAwait(false);
+        }
+
         var now = _time.GetUtcNow();
         var stored = events.Select(e => new StoredEvent
         {
@@ -61,25 +95,13 @@ internal sealed partial class EventLog : IDisposable
             OccurredAt = now,
             Data = e.Data,
         }).ToArray();
-
-        await using (var scope = _scopes.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
-            var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (_database.Provider == DatabaseProvider.Postgres)
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AppendLock})", cancellationToken).ConfigureAwait(false);
-            }
-
-            db.Events.AddRange(stored);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await _changes.PublishAsync(TenantChange.Events(tenant), cancellationToken).ConfigureAwait(false);
+        db.Events.AddRange(stored);
         return stored;
     }
+
+    /// <summary>Tells every replica (this one included) that events of <paramref name="tenant"/> were committed.</summary>
+    public Task NotifyAsync(string tenant, CancellationToken cancellationToken) =>
+        _changes.PublishAsync(TenantChange.Events(tenant), cancellationToken);
 
     /// <summary>
     /// The tenant's events after <paramref name="after"/> (a sequence; 0 for the oldest kept) in order, at most

@@ -11,7 +11,8 @@ namespace InvoiceGateway.Gateway.Sources;
 /// which other tenants may use too.
 /// </summary>
 internal sealed class SourceRuntime(
-    SourceSettings settings, IInvoiceAdapter adapter, SourceDescriptor descriptor, UpstreamClient client, string? connectionId = null)
+    SourceSettings settings, IInvoiceAdapter adapter, SourceDescriptor descriptor, UpstreamClient client, string? connectionId = null,
+    string tenant = Tenancy.TenantContext.DefaultId)
     : IDisposable
 {
     public string Name => Settings.Name;
@@ -36,12 +37,18 @@ internal sealed class SourceRuntime(
 
     public string ListCacheKey => CachePrefix + "list";
 
+    /// <summary>The tenant whose source this is: a connection's tenant; the default tenant for a configured source.</summary>
+    public string Tenant { get; } = tenant;
+
+    /// <summary>What the sync keeps of this source in the database is filed under this key (by connection id for a connection).</summary>
+    public string SyncKey => CachePrefix[..^1];
+
     /// <summary>The tag of everything cached for this source (by connection id for a connection), which a refresh drops.</summary>
     public string CacheTag { get; } = CacheEntry.SourceTag(connectionId is null ? settings.Name : "con:" + connectionId);
 
     /// <summary>The cache entry options of the list and of details, from the source's <c>Cache</c> and <c>Timeout</c>.</summary>
     public (CacheEntry List, CacheEntry Detail) CacheEntries { get; } =
-        CacheEntry.ForSource(connectionId is null ? settings.Name : "con:" + connectionId, settings.Cache, settings.Timeout);
+        CacheEntry.ForSource(connectionId is null ? settings.Name : "con:" + connectionId, settings.Cache, settings.Timeout, settings.KeptWarmBySync);
 
     public string DetailCacheKey(string sourceId) => CachePrefix + "inv:" + sourceId;
 

@@ -38,6 +38,12 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
 
     public DbSet<WebhookCursorRecord> WebhookCursors => Set<WebhookCursorRecord>();
 
+    /// <summary>The sync's state of each source; not tenant-filtered (the sync works for every tenant).</summary>
+    public DbSet<Sync.SyncedSource> SyncedSources => Set<Sync.SyncedSource>();
+
+    /// <summary>The last content the sync saw of each invoice; not tenant-filtered.</summary>
+    public DbSet<Sync.SyncedInvoice> SyncedInvoices => Set<Sync.SyncedInvoice>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampTenant();
@@ -103,6 +109,25 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
             stored.HasIndex(e => new { e.TenantId, e.Sequence });
             stored.HasIndex(e => e.OccurredAt);
             stored.HasQueryFilter(e => e.TenantId == TenantId);
+        });
+
+        modelBuilder.Entity<Sync.SyncedSource>(source =>
+        {
+            source.ToTable("sync_sources");
+            source.HasKey(s => s.Key);
+            source.Property(s => s.Key).HasMaxLength(80);
+            source.Property(s => s.TenantId).HasMaxLength(64).IsRequired();
+            source.Property(s => s.Source).HasMaxLength(64).IsRequired();
+            source.Property(s => s.LeaseOwner).HasMaxLength(40);
+        });
+
+        modelBuilder.Entity<Sync.SyncedInvoice>(invoice =>
+        {
+            invoice.ToTable("sync_invoices");
+            invoice.HasKey(i => new { i.SourceKey, i.SourceId });
+            invoice.Property(i => i.SourceKey).HasMaxLength(80);
+            invoice.Property(i => i.Hash).HasMaxLength(32).IsRequired();
+            invoice.Property(i => i.Content).IsRequired();
         });
 
         ConfigureWebhooks(modelBuilder);

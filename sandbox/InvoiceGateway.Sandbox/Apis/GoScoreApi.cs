@@ -41,16 +41,16 @@ internal sealed class GoScoreApi : UpstreamApi
 
     private static readonly string[] Statuses = ["PROCESSED", "PROCESSED", "PROCESSED", "NEW", "PENDING", "REJECTED"];
 
-    private readonly EntryList invoices;
+    private readonly MutableEntries invoices;
     private readonly TokenStore tokens;
     private readonly SandboxOptions options;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, EntryList> consents = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, MutableEntries> consents = new();
 
     public GoScoreApi(SandboxOptions options, TimeProvider time)
         : base(0)
     {
         this.options = options;
-        invoices = Generate(options);
+        invoices = new MutableEntries(Generate(options), "id");
         tokens = new TokenStore(time, TimeSpan.FromMinutes(60));
     }
 
@@ -129,7 +129,16 @@ internal sealed class GoScoreApi : UpstreamApi
             Header("WWW-Authenticate", "Bearer"));
 
     public override ListShape Shape(HttpContext context, SandboxRoute route) =>
-        new(ListPrefix, invoices.Count > 0 ? invoices.Entry(0) : ReadOnlyMemory<byte>.Empty, ListSuffix);
+        new(ListPrefix, invoices.Current.List is { Count: > 0 } list ? list.Entry(0) : ReadOnlyMemory<byte>.Empty, ListSuffix);
+
+    /// <summary>The main consent's invoices (<c>null</c> or <c>1</c>), or those of consent <c>c1</c>, <c>c2</c>, ...</summary>
+    public override MutableEntries? Data(string? list) =>
+        list is null || string.Equals(list, SandboxCredentials.GoScoreConsentId, StringComparison.Ordinal) ? invoices
+        : ConsentNumber(list) is { } number ? Consent(number)
+        : null;
+
+    private MutableEntries Consent(int number) =>
+        consents.GetOrAdd(number, n => new MutableEntries(GenerateConsent(options, n), "id"));
 
     public override void Map(IEndpointRouteBuilder group, SandboxRoute route, SandboxRuntime runtime)
     {
@@ -174,9 +183,7 @@ internal sealed class GoScoreApi : UpstreamApi
     {
         var request = context.Request;
         var consent = (string?)request.RouteValues["consentId"];
-        var invoices = string.Equals(consent, SandboxCredentials.GoScoreConsentId, StringComparison.Ordinal) ? this.invoices
-            : ConsentNumber(consent) is { } number ? consents.GetOrAdd(number, n => GenerateConsent(options, n))
-            : null;
+        var invoices = consent is null ? null : Data(consent)?.Current.List;
         if (invoices is null)
         {
             return Reply.Json(StatusCodes.Status404NotFound, """{"status":"error","message":"Consent not found."}""");

@@ -45,18 +45,19 @@ internal sealed class IbanaApi : UpstreamApi
     private static readonly int[] TaxRates = [20, 20, 20, 10, 13];
     private static readonly string[] Users = ["Maria Gruber", "Lukas Huber", "Anna Wagner", "Stefan Pichler"];
 
-    private readonly EntryList invoices;
-    private readonly Dictionary<string, int> indexById;
+    private readonly MutableEntries invoices;
 
     public IbanaApi(SandboxOptions options)
         : base(3)
     {
-        (invoices, var ids) = Generate(options);
-        indexById = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        var (generated, ids) = Generate(options);
+        var indexById = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (var i = 0; i < ids.Length; i++)
         {
             indexById[ids[i]] = i;
         }
+
+        invoices = new MutableEntries(generated, "id", indexById);
     }
 
     protected override (string Amount, string Date, string Id) BrokenFields => ("totalAmount", "dueDate", "id");
@@ -259,14 +260,16 @@ internal sealed class IbanaApi : UpstreamApi
         Reply.Json(StatusCodes.Status401Unauthorized, """{"statusCode":401,"message":"Unauthorized"}""", Header("WWW-Authenticate", "Bearer"));
 
     public override ListShape Shape(HttpContext context, SandboxRoute route) =>
-        new(ListPrefix, invoices.Count > 0 ? invoices.Entry(0) : ReadOnlyMemory<byte>.Empty, Meta(invoices.Count, 1, invoices.Count));
+        new(ListPrefix, invoices.Current.List is { Count: > 0 } list ? list.Entry(0) : ReadOnlyMemory<byte>.Empty, Meta(invoices.Current.List.Count, 1, invoices.Current.List.Count));
+
+    public override MutableEntries? Data(string? list) => list is null ? invoices : null;
 
     public override void Map(IEndpointRouteBuilder group, SandboxRoute route, SandboxRuntime runtime)
     {
         MapData(group, $"{Root}/v1/invoice", EndpointKind.List, route, runtime, (context, breakOne) => List(context.Request, breakOne));
         MapData(group, $"{Root}/v1/invoice/{{id}}", EndpointKind.Detail, route, runtime, (context, breakOne) =>
-            indexById.TryGetValue((string?)context.Request.RouteValues["id"] ?? "", out var index)
-                ? Reply.Json(StatusCodes.Status200OK, breakOne ? Break(invoices.Entry(index)) : invoices.Entry(index))
+            invoices.Current is var data && data.IndexById.TryGetValue((string?)context.Request.RouteValues["id"] ?? "", out var index)
+                ? Reply.Json(StatusCodes.Status200OK, breakOne ? Break(data.List.Entry(index)) : data.List.Entry(index))
                 : Reply.Json(StatusCodes.Status404NotFound, NotFoundBody));
     }
 
@@ -281,6 +284,7 @@ internal sealed class IbanaApi : UpstreamApi
                 $$"""{"statusCode":400,"message":["page must be a positive integer","limit must be between 1 and {{MaxLimit.Format()}}"],"error":"Bad Request"}""");
         }
 
+        var invoices = this.invoices.Current.List;
         var (start, end) = Slice(invoices.Count, page.Value, limit.Value);
         return new Reply(StatusCodes.Status200OK, Page(ListPrefix, invoices, start, end, Meta(invoices.Count, page.Value, limit.Value), breakOne));
     }

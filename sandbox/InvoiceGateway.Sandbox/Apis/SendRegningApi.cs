@@ -67,18 +67,19 @@ internal sealed class SendRegningApi : UpstreamApi
 
     private static readonly int[] TaxRates = [25, 25, 25, 15, 12, 0];
 
-    private readonly EntryList invoices;
-    private readonly Dictionary<string, int> indexByNumber;
+    private readonly MutableEntries invoices;
 
     public SendRegningApi(SandboxOptions options)
         : base(2)
     {
-        (invoices, var numbers) = Generate(options);
-        indexByNumber = new Dictionary<string, int>(numbers.Length, StringComparer.Ordinal);
+        var (generated, numbers) = Generate(options);
+        var indexByNumber = new Dictionary<string, int>(numbers.Length, StringComparer.Ordinal);
         for (var i = 0; i < numbers.Length; i++)
         {
             indexByNumber[numbers[i].Format()] = i;
         }
+
+        invoices = new MutableEntries(generated, "number", indexByNumber);
     }
 
     protected override (string Amount, string Date, string Id) BrokenFields => ("total", "dueDate", "number");
@@ -241,17 +242,19 @@ internal sealed class SendRegningApi : UpstreamApi
         Reply.Empty(StatusCodes.Status401Unauthorized, Header("WWW-Authenticate", "Basic realm=\"SendRegning\""));
 
     public override ListShape Shape(HttpContext context, SandboxRoute route) =>
-        new(ListPrefix, invoices.Count > 0 ? invoices.Entry(0) : ReadOnlyMemory<byte>.Empty, ListSuffix);
+        new(ListPrefix, invoices.Current.List is { Count: > 0 } list ? list.Entry(0) : ReadOnlyMemory<byte>.Empty, ListSuffix);
 
     public override Reply Malformed(HttpContext context, Reply normal, EndpointKind kind) =>
         Reply.Json(StatusCodes.Status200OK, kind == EndpointKind.List ? BrokenList : BrokenDetail);
+
+    public override MutableEntries? Data(string? list) => list is null ? invoices : null;
 
     public override void Map(IEndpointRouteBuilder group, SandboxRoute route, SandboxRuntime runtime)
     {
         MapData(group, $"{Root}/invoices", EndpointKind.List, route, runtime, (context, breakOne) => List(context.Request, route, breakOne));
         MapData(group, $"{Root}/invoices/{{number}}", EndpointKind.Detail, route, runtime, (context, breakOne) =>
-            indexByNumber.TryGetValue((string?)context.Request.RouteValues["number"] ?? "", out var index)
-                ? Reply.Json(StatusCodes.Status200OK, breakOne ? Break(invoices.Entry(index)) : invoices.Entry(index))
+            invoices.Current is var data && data.IndexById.TryGetValue((string?)context.Request.RouteValues["number"] ?? "", out var index)
+                ? Reply.Json(StatusCodes.Status200OK, breakOne ? Break(data.List.Entry(index)) : data.List.Entry(index))
                 : Reply.Empty(StatusCodes.Status404NotFound));
     }
 
@@ -264,6 +267,7 @@ internal sealed class SendRegningApi : UpstreamApi
             return Reply.Empty(StatusCodes.Status400BadRequest);
         }
 
+        var invoices = this.invoices.Current.List;
         var (start, end) = Slice(invoices.Count, page.Value, perPage.Value);
         var body = Page(ListPrefix, invoices, start, end, ListSuffix, breakOne);
         if (end >= invoices.Count)

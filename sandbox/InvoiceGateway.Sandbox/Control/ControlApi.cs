@@ -6,7 +6,7 @@ namespace InvoiceGateway.Sandbox.Control;
 
 /// <summary>
 /// The sandbox's own endpoints under <c>_sandbox/</c>, for out-of-process control: faults, request
-/// counts, health. Never faulted, never counted.
+/// counts, health, and changes to the data at run time. Never faulted, never counted.
 /// </summary>
 internal static class ControlApi
 {
@@ -23,6 +23,11 @@ internal static class ControlApi
             return Reply.Empty(StatusCodes.Status204NoContent).WriteAsync(context);
         }).WithName("sandbox-clear-faults");
         control.MapGet("requests", context => Requests(runtime).WriteAsync(context)).WithName("sandbox-requests");
+
+        // Data changed at run time (for the gateway's sync tests): ?list= names one of an API's lists (a GoScore consent).
+        control.MapPatch("data/{api}/invoices/{id}", context => ChangeAsync(context, runtime, DataChange.Patch)).WithName("sandbox-change-invoice");
+        control.MapPost("data/{api}/invoices", context => ChangeAsync(context, runtime, DataChange.Add)).WithName("sandbox-add-invoice");
+        control.MapDelete("data/{api}/invoices/{id}", context => ChangeAsync(context, runtime, DataChange.Remove)).WithName("sandbox-remove-invoice");
         control.MapDelete("requests", context =>
         {
             runtime.Requests.Reset();
@@ -121,6 +126,71 @@ internal static class ControlApi
 
         runtime.Faults.Clear(SandboxApis.Names[index]);
         return Reply.Empty(StatusCodes.Status204NoContent);
+    }
+
+    /// <summary>
+    /// Changes an API's data: PATCH merges a JSON object into the invoice in the API's own field names (RFC 7396, e.g.
+    /// GoScore <c>{"status":"PROCESSED","paid":true,"amount":99.5}</c>), POST adds one (the given fields over a copy of
+    /// the first invoice; the id field is required and new), DELETE removes one.
+    /// </summary>
+    private static async Task ChangeAsync(HttpContext context, SandboxRuntime runtime, DataChange change)
+    {
+        if (!SandboxApis.TryIndexOf((string?)context.Request.RouteValues["api"], out var index))
+        {
+            await UnknownApi().WriteAsync(context);
+            return;
+        }
+
+        var api = runtime.Apis[index];
+        var list = context.Request.Query["list"].FirstOrDefault();
+        if (api.Data(list) is not { } data)
+        {
+            await Problem(StatusCodes.Status404NotFound, list is null
+                ? $"The {api.Name} sandbox does not model data changes (goscore, sendregning and ibana do)."
+                : $"The {api.Name} sandbox has no list '{list}'.").WriteAsync(context);
+            return;
+        }
+
+        var id = (string?)context.Request.RouteValues["id"] ?? string.Empty;
+        if (change == DataChange.Remove)
+        {
+            await (data.Remove(id) ? Reply.Empty(StatusCodes.Status204NoContent) : NoInvoice(api, id)).WriteAsync(context);
+            return;
+        }
+
+        System.Text.Json.Nodes.JsonObject? body;
+        try
+        {
+            body = (await System.Text.Json.Nodes.JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted)) as System.Text.Json.Nodes.JsonObject;
+        }
+        catch (JsonException exception)
+        {
+            await Problem(StatusCodes.Status400BadRequest, $"Invalid body: {exception.Message}").WriteAsync(context);
+            return;
+        }
+
+        if (body is null)
+        {
+            await Problem(StatusCodes.Status400BadRequest, "The body must be a JSON object of the API's invoice fields.").WriteAsync(context);
+            return;
+        }
+
+        var changed = change == DataChange.Patch ? data.Patch(id, body) : data.Add(body);
+        var reply = changed is not null
+            ? Reply.Json(change == DataChange.Add ? StatusCodes.Status201Created : StatusCodes.Status200OK, System.Text.Encoding.UTF8.GetBytes(changed.ToJsonString()))
+            : change == DataChange.Patch ? NoInvoice(api, id)
+            : Problem(StatusCodes.Status409Conflict, $"An invoice to add needs an id (a string or number) that {api.Name} does not have yet.");
+        await reply.WriteAsync(context);
+    }
+
+    private static Reply NoInvoice(UpstreamApi api, string id) =>
+        Problem(StatusCodes.Status404NotFound, $"The {api.Name} sandbox has no invoice '{id}'.");
+
+    private enum DataChange
+    {
+        Patch,
+        Add,
+        Remove,
     }
 
     private static Reply UnknownApi() =>

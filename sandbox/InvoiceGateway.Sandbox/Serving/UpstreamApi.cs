@@ -33,6 +33,12 @@ internal abstract class UpstreamApi(int index)
 
     public abstract void Map(IEndpointRouteBuilder group, SandboxRoute route, SandboxRuntime runtime);
 
+    /// <summary>
+    /// The invoices the control API may change at run time, of the list named <paramref name="list"/> (an API that
+    /// serves several, e.g. GoScore's consents; <c>null</c>: the main one); <c>null</c> when the API does not model changes.
+    /// </summary>
+    public virtual MutableEntries? Data(string? list) => null;
+
     /// <summary>A 200 whose body cannot be parsed: by default the first half of the normal answer.</summary>
     public virtual Reply Malformed(HttpContext context, Reply normal, EndpointKind kind)
     {

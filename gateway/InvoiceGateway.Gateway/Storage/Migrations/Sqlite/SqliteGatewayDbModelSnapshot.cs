@@ -160,6 +160,72 @@ namespace InvoiceGateway.Gateway.Storage.Migrations.Sqlite
                     b.ToTable("tenant_keys", (string)null);
                 });
 
+            modelBuilder.Entity("InvoiceGateway.Gateway.Sync.SyncedInvoice", b =>
+                {
+                    b.Property<string>("SourceKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Missing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Overdue")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SourceKey", "SourceId");
+
+                    b.ToTable("sync_invoices", (string)null);
+                });
+
+            modelBuilder.Entity("InvoiceGateway.Gateway.Sync.SyncedSource", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("FirstSyncedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeaseUntilMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("sync_sources", (string)null);
+                });
+
             modelBuilder.Entity("InvoiceGateway.Gateway.Webhooks.WebhookAttemptRecord", b =>
                 {
                     b.Property<long>("Id")

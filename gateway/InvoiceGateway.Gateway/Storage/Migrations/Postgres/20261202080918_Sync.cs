@@ -1,0 +1,59 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace InvoiceGateway.Gateway.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Sync : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "sync_invoices",
+                columns: table => new
+                {
+                    SourceKey = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    SourceId = table.Column<string>(type: "text", nullable: false),
+                    Hash = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Missing = table.Column<int>(type: "integer", nullable: false),
+                    Overdue = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sync_invoices", x => new { x.SourceKey, x.SourceId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sync_sources",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    TenantId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Source = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    FirstSyncedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Failed = table.Column<bool>(type: "boolean", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    LeaseUntilMs = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sync_sources", x => x.Key);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "sync_invoices");
+
+            migrationBuilder.DropTable(
+                name: "sync_sources");
+        }
+    }
+}

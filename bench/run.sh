@@ -6,6 +6,8 @@
 #   detail, list  wrk -t2 -c64 -d10s, gateway and baseline alternating (ABBA) for BENCH_ROUNDS rounds each
 #   cold          fan-out with every source delayed 250 ms (own small sandbox + gateway): merged vs each source alone
 #   memory        the gateway's VmRSS with 5 x 10,000 invoices cached, and its growth per cached invoice
+#   startup       process start to /health/ready 200 (configured sources, new SQLite database and existing one), and
+#                 demo mode's start to its first answered list
 #   refresh       p99 of the cached list on a gateway whose lists expire every 5 s vs the main one (no expiry)
 #   yarp          the raw passthrough (ibana) against calling the sandbox directly
 #   bdn           BenchmarkDotNet: normalization per adapter and the cached list page path
@@ -17,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-PHASES=${BENCH_PHASES:-"detail list refresh cold memory yarp bdn"}
+PHASES=${BENCH_PHASES:-"startup detail list refresh cold memory yarp bdn"}
 ROUNDS=${BENCH_ROUNDS:-3}
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
@@ -192,6 +194,48 @@ compare() {
   eval "RESULT_${name}_RATIO_ALL='$ratios'"
   eval "RESULT_${name}_ERRORS='$errors'"
 }
+
+# ---------------------------------------------------------------- start-up: to ready, and demo mode to its first list
+# ms_until URL SECONDS [HEADER]: milliseconds from now until URL answers 2xx (polled every 10 ms), or "n/a".
+ms_until() {
+  local begin end i
+  begin=$(date +%s%N)
+  for ((i = 0; i < $2 * 100; i++)); do
+    if curl -sf -o /dev/null ${3:+-H "$3"} "$1" 2>/dev/null; then
+      end=$(date +%s%N); echo $(( (end - begin) / 1000000 )); return 0
+    fi
+    sleep 0.01
+  done
+  echo n/a
+}
+STARTUP_REPEATS=${BENCH_STARTUP_REPEATS:-5}
+case " $PHASES " in *" startup "*)
+  STARTUP_SANDBOX_PORT=$(free_port 5380)
+  start startupsandbox "$ROOT/sandbox/InvoiceGateway.Sandbox/$BIN" InvoiceGateway.Sandbox.dll \
+    "Sandbox__InvoicesPerSource=100" Logging__LogLevel__Default=Warning -- --urls "http://127.0.0.1:$STARTUP_SANDBOX_PORT"
+  wait_http "http://127.0.0.1:$STARTUP_SANDBOX_PORT/_sandbox/health" 120
+  s_new="" s_existing="" s_demo=""
+  for ((r = 1; r <= STARTUP_REPEATS; r++)); do
+    port=$(free_port 5350)
+    gateway_env "$STARTUP_SANDBOX_PORT" "$port"
+    data="$WORK/startup-data-$r"
+    for kind in new existing; do
+      start startupgw "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}" "Gateway__DataDirectory=$data"
+      t=$(ms_until "http://127.0.0.1:$port/health/ready" 60)
+      kill "$PID_startupgw" 2>/dev/null || true; wait "$PID_startupgw" 2>/dev/null || true
+      if [ "$kind" = new ]; then s_new+=" $t"; else s_existing+=" $t"; fi
+    done
+    demo_port=$(free_port 5360)
+    start startupdemo "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll \
+      "ASPNETCORE_URLS=http://127.0.0.1:$demo_port" Logging__LogLevel__Default=Warning "Gateway__DataDirectory=$WORK/startup-demo-$r"
+    t=$(ms_until "http://127.0.0.1:$demo_port/v1/invoices?limit=50" 60)
+    kill "$PID_startupdemo" 2>/dev/null || true; wait "$PID_startupdemo" 2>/dev/null || true
+    s_demo+=" $t"
+    log "startup round $r: ready (new database) $(echo "$s_new" | awk '{ print $NF }') ms, (existing) $(echo "$s_existing" | awk '{ print $NF }') ms, demo first list $t ms"
+  done
+  kill "$PID_startupsandbox" 2>/dev/null || true; wait "$PID_startupsandbox" 2>/dev/null || true
+  ;;
+esac
 
 # ---------------------------------------------------------------- the main stack: sandbox (10,000 per API), gateway, baseline
 needs_main=0
@@ -410,6 +454,21 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "ge") ? (v >
     echo "**$(awk -v a="$RSS_AFTER_WARM" -v e="$RSS_EMPTY" -v n="$CACHED_INVOICES" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB per cached invoice**"
     echo "right after filling, $(awk -v a="$RSS_NOW" -v e="$RSS_EMPTY" -v n="$CACHED_INVOICES" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB after the load runs"
     echo "(RSS includes what the garbage collector has not returned yet; the sandbox runs in its own process)."
+    echo
+    ;;
+  esac
+  case " $PHASES " in *" startup "*)
+    echo "## Start-up"
+    echo
+    echo "From starting \`dotnet InvoiceGateway.Gateway.dll\` (Release) to the first 200 (polled every 10 ms); $STARTUP_REPEATS rounds, median."
+    echo
+    echo "| | ms (median) | all |"
+    echo "| --- | ---: | --- |"
+    echo "| to /health/ready, 5 configured sources, new SQLite database (schema created) | $(echo "$s_new" | median) | $s_new |"
+    echo "| to /health/ready, 5 configured sources, existing database | $(echo "$s_existing" | median) | $s_existing |"
+    echo "| demo mode (in-process sandbox) to its first GET /v1/invoices?limit=50 | $(echo "$s_demo" | median) | $s_demo |"
+    echo
+    echo "Targets (issue 16): ready under 1,500 ms, demo's first list within 3,000 ms."
     echo
     ;;
   esac

@@ -59,6 +59,13 @@ public sealed class ListInvoicesTests(SandboxGatewayFixture fixture) : IClassFix
         { "issued", "issuedFrom=2026-09-01" },
         { "gross", "minGross=100&maxGross=2000.50" },
         { "q", "q=a" },
+
+        // Few matches: merged from the snapshot's indexes (trigrams, per status, overdue per day), not by a scan.
+        { "q rare", "q=ENTERcard kred" },
+        { "q name", "q=havBLIKK&sort=-gross" },
+        { "status rare", "status=partiallyPaid&sort=gross" },
+        { "overdue", "overdue=true&sort=-dueDate" },
+        { "overdue and status", "overdue=true&status=open" },
         { "combined", "status=open,partiallyPaid&direction=payable&minGross=10&sort=-gross" },
     };
 
@@ -173,6 +180,7 @@ public sealed class ListInvoicesTests(SandboxGatewayFixture fixture) : IClassFix
                 "issuedFrom" => Date("issueDate") >= DateOnly.Parse(value, CultureInfo.InvariantCulture),
                 "minGross" => gross >= decimal.Parse(value, CultureInfo.InvariantCulture),
                 "maxGross" => gross <= decimal.Parse(value, CultureInfo.InvariantCulture),
+                "overdue" => invoice["overdue"]!.GetValue<bool>() == bool.Parse(value),
                 "q" => new[] { invoice.Str("number"), invoice["issuer"].Str("name"), invoice["recipient"].Str("name"), invoice["payment"].Str("reference") }
                     .Any(t => t?.Contains(value, StringComparison.OrdinalIgnoreCase) == true),
                 _ => true,

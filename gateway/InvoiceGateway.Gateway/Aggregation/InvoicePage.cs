@@ -3,7 +3,10 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// <summary>
 /// One page of the merged list: each source's snapshot is already sorted (once, and cached), so a
 /// page is a lazy k-way merge that starts after the cursor (binary search per source) and stops
-/// after <c>limit + 1</c> matches, instead of filtering and sorting every invoice per request.
+/// after <c>limit + 1</c> matches, instead of filtering and sorting every invoice per request. A selective
+/// <c>status</c>, <c>overdue=true</c> or <c>q</c> filter merges only its candidates from the snapshot's
+/// <see cref="SnapshotIndex"/> (their positions in the order, sorted), so a filter that matches few invoices does not
+/// visit all the others.
 /// </summary>
 internal readonly record struct PageItem(SourceSnapshot Snapshot, int Index);
 
@@ -19,6 +22,9 @@ internal sealed class InvoicePage
 
     public InvoiceCursor? Next { get; }
 
+    /// <summary>A filter's candidates are merged on their own when at most this share (1/n) of the snapshot.</summary>
+    private const int SelectiveShare = 8;
+
     public static InvoicePage Build(IEnumerable<SourceSnapshot> snapshots, InvoiceQuery query)
     {
         var order = query.Order;
@@ -27,9 +33,32 @@ internal sealed class InvoicePage
         {
             var view = snapshot.Order(order);
             var start = query.After is { } after ? FirstAfter(snapshot, view, order, after) : 0;
-            if (start < view.Indexes.Length)
+            if (start >= view.Indexes.Length)
             {
-                heads.Add(new Head(snapshot, view, start));
+                continue;
+            }
+
+            // Candidates are worth it when they are few: a dense filter finds its page within the first positions anyway.
+            if (snapshot.Index.Candidates(query) is { } candidates && candidates.Length <= view.Indexes.Length / SelectiveShare)
+            {
+                var positions = new int[candidates.Length];
+                var rank = view.Positions;
+                for (var i = 0; i < candidates.Length; i++)
+                {
+                    positions[i] = rank[candidates[i]];
+                }
+
+                Array.Sort(positions);
+                var first = Array.BinarySearch(positions, start);
+                first = first < 0 ? ~first : first;
+                if (first < positions.Length)
+                {
+                    heads.Add(new Head(snapshot, view, positions, first));
+                }
+            }
+            else
+            {
+                heads.Add(new Head(snapshot, view, null, start));
             }
         }
 
@@ -94,12 +123,17 @@ internal sealed class InvoicePage
         return low;
     }
 
-    /// <summary>A source's position in the merge: the invoice at <see cref="Position"/> of its sorted view.</summary>
-    private sealed class Head(SourceSnapshot snapshot, SortedView view, int position)
+    /// <summary>
+    /// A source's place in the merge: the invoice at <see cref="Position"/> of its sorted view, stepping through every
+    /// position, or only through <paramref name="candidates"/> (sorted positions) when given.
+    /// </summary>
+    private sealed class Head(SourceSnapshot snapshot, SortedView view, int[]? candidates, int step)
     {
+        private int _step = step;
+
         public SourceSnapshot Snapshot { get; } = snapshot;
 
-        public int Position { get; private set; } = position;
+        public int Position => candidates is null ? _step : candidates[_step];
 
         public int Index => view.Indexes[Position];
 
@@ -107,6 +141,6 @@ internal sealed class InvoicePage
 
         public Contracts.Invoice Current => Snapshot.Invoices[view.Indexes[Position]];
 
-        public bool Advance() => ++Position < view.Indexes.Length;
+        public bool Advance() => ++_step < (candidates?.Length ?? view.Indexes.Length);
     }
 }

@@ -21,6 +21,7 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
 
     private readonly SortedView?[] _orders = new SortedView?[InvoiceOrder.Count];
     private Dictionary<string, int>? _bySourceId;
+    private SnapshotIndex? _index;
 
     public SourceSnapshot(IReadOnlyList<Invoice> invoices, IReadOnlyList<SourceNotice> notices, DateTimeOffset storedAt)
     {
@@ -78,6 +79,21 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
 
     /// <summary>The compressed raw payload of the invoice at <paramref name="index"/>, as held.</summary>
     public byte[]? CompressedRawOf(int index) => Raw[index];
+
+    /// <summary>The filters' indexes over this snapshot (each built when a query first needs it).</summary>
+    public SnapshotIndex Index
+    {
+        get
+        {
+            if (Volatile.Read(ref _index) is { } index)
+            {
+                return index;
+            }
+
+            Interlocked.CompareExchange(ref _index, new SnapshotIndex(Invoices), null);
+            return _index;
+        }
+    }
 
     /// <summary>The index of the invoice with this source id, or -1.</summary>
     public int IndexOf(string sourceId)
@@ -173,9 +189,32 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
 /// <summary>One order of a snapshot: <see cref="Indexes"/> into its invoices, and the sort key of each (same position).</summary>
 internal sealed class SortedView(int[] indexes, decimal?[] keys)
 {
+    private int[]? _positions;
+
     public int[] Indexes { get; } = indexes;
 
     public decimal?[] Keys { get; } = keys;
+
+    /// <summary>Where each invoice stands in this order (the inverse of <see cref="Indexes"/>), built on first use.</summary>
+    public int[] Positions
+    {
+        get
+        {
+            if (Volatile.Read(ref _positions) is { } built)
+            {
+                return built;
+            }
+
+            built = new int[Indexes.Length];
+            for (var position = 0; position < Indexes.Length; position++)
+            {
+                built[Indexes[position]] = position;
+            }
+
+            Volatile.Write(ref _positions, built);
+            return built;
+        }
+    }
 }
 
 /// <summary>A snapshot as Redis holds it: invoices without raw, their compressed raw payloads (base64), the notices.</summary>

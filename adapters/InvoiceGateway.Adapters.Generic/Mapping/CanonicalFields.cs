@@ -210,8 +210,8 @@ internal static class CanonicalFields
     private static FieldTarget<InvoiceDraft> Date(string name, Action<InvoiceDraft, DateOnly?> set) =>
         new FieldTarget<InvoiceDraft, DateOnly?>(name, FieldType.Date, "date", set);
 
-    private static FieldTarget<InvoiceDraft> DateTime(string name, Action<InvoiceDraft, Moment> set) =>
-        new FieldTarget<InvoiceDraft, Moment>(name, FieldType.DateTime, "dateTime", set);
+    private static FieldTarget<InvoiceDraft> DateTime(string name, Action<InvoiceDraft, UpstreamMoment> set) =>
+        new FieldTarget<InvoiceDraft, UpstreamMoment>(name, FieldType.DateTime, "dateTime", set);
 
     private static FieldTarget<InvoiceDraft> Decimal(string name, Action<InvoiceDraft, decimal?> set) =>
         new FieldTarget<InvoiceDraft, decimal?>(name, FieldType.Decimal, "decimal", set);

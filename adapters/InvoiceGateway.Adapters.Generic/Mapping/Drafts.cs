@@ -1,3 +1,4 @@
+using InvoiceGateway.Adapters.Normalization;
 using InvoiceGateway.Contracts;
 
 namespace InvoiceGateway.Adapters.Generic.Mapping;
@@ -152,12 +153,14 @@ internal sealed class PartyDraft
             return null;
         }
 
+        // "976 967 631" → 976967631 (scheme 0192 when Norwegian), "NO 918713867 MVA" → number and VAT number: as every adapter does.
+        var identity = OrganizationNumbers.Read(OrganizationNumber, address?.Country, OrganizationScheme);
         return new Party
         {
             Name = Name,
-            OrganizationNumber = OrganizationNumber,
-            OrganizationScheme = OrganizationScheme,
-            VatNumber = VatNumber,
+            OrganizationNumber = identity.OrganizationNumber,
+            OrganizationScheme = identity.Scheme ?? OrganizationScheme,
+            VatNumber = VatNumber ?? identity.VatNumber,
             CustomerNumber = CustomerNumber,
             Email = Email,
             Phone = Phone,

@@ -43,8 +43,7 @@ internal sealed class InvoiceNormalizer(
         var currency = Currency(draft, values, settings);
         var lines = CompleteLines(draft.Lines);
         var totals = Totals(draft, lines, state, values);
-        values.CheckTotals(totals);
-        return new Invoice
+        var invoice = new Invoice
         {
             Id = Invoice.MakeId(settings.Source.Name, id),
             Source = settings.Source.Name,
@@ -74,9 +73,11 @@ internal sealed class InvoiceNormalizer(
             Period = draft.Period(),
             Lines = lines,
             Notes = draft.Notes,
-            Warnings = values.Warnings.Count == 0 ? [] : [.. values.Warnings],
             Raw = entry.Clone(),
         };
+
+        // Credit notes positive, line amounts to 2 decimals, the totals and lines checks: as for every adapter.
+        return InvoiceRules.Finish(invoice, values);
     }
 
     /// <summary>The entry's id as the mapping reads it, or null (used to request the detail of a summary).</summary>

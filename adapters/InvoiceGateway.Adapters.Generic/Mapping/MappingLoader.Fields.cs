@@ -736,7 +736,7 @@ internal sealed partial class MappingLoader
         {
             FieldType.Text => new ConstantReader<string?>((string?)value),
             FieldType.Date => new ConstantReader<DateOnly?>((DateOnly?)value),
-            FieldType.DateTime => new ConstantReader<Moment>(new Moment((DateTimeOffset?)value, null)),
+            FieldType.DateTime => new ConstantReader<UpstreamMoment>(new UpstreamMoment(null, (DateTimeOffset?)value)),
             FieldType.Decimal => new ConstantReader<decimal?>((decimal?)value),
             FieldType.Integer => new ConstantReader<int?>((int?)value),
             FieldType.Kind => new ConstantReader<InvoiceKind?>((InvoiceKind?)value),

@@ -70,7 +70,8 @@ internal sealed class CountryCodeReader(PathChoice choice) : ValueReader<string?
 {
     private readonly PlainTextReader _text = new(choice);
 
-    public override string? Read(JsonElement entry, UpstreamValues values) => Countries.ToIsoAlpha2(_text.Read(entry, values));
+    public override string? Read(JsonElement entry, UpstreamValues values) =>
+        choice.TryFind(entry, out _, out var path) ? values.Country(path.Display, _text.Read(entry, values)) : null;
 }
 
 /// <summary>
@@ -154,18 +155,13 @@ internal sealed class DateReader(PathChoice choice, string[] formats) : ValueRea
 }
 
 /// <summary>
-/// A date-time as the source wrote it: <see cref="At"/> when it has a time, else <see cref="Day"/> when it is a date
-/// alone (SPEC §3: a date-only value is never turned into midnight).
+/// Reads a date-time (UTC). A date without a time (<c>yyyy-MM-dd</c>, or one of the mapping's formats without hours)
+/// is a day, never a made-up midnight: where the field has a day to hold it (<c>paidAt</c> gives <c>paidOn</c>, as
+/// <see cref="UpstreamValues.Moment"/> does for every adapter) it goes there, elsewhere it is left out with a warning.
 /// </summary>
-internal readonly record struct Moment(DateTimeOffset? At, DateOnly? Day);
-
-/// <summary>
-/// Reads a date-time (UTC). A date without a time is a day: where the field has a day to hold it (<c>paidAt</c> gives
-/// <c>paidOn</c>) it goes there, elsewhere it is left out with a warning.
-/// </summary>
-internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool dayAllowed) : ValueReader<Moment>
+internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool dayAllowed) : ValueReader<UpstreamMoment>
 {
-    public override Moment Read(JsonElement entry, UpstreamValues values)
+    public override UpstreamMoment Read(JsonElement entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
@@ -179,21 +175,23 @@ internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool d
         }
 
         var text = value.GetString()!.Trim();
-        if (Day(text) is { } day)
+        if (DayOnly(text) is { } day)
         {
             if (dayAllowed)
             {
-                return new Moment(null, day);
+                return new UpstreamMoment(day, null);
             }
 
             values.Unparsed(path.Display, text, "a date-time (it has no time, and a date alone is not turned into midnight)");
             return default;
         }
 
-        return new Moment(values.DateTime(path.Display, text, formats), null);
+        return dayAllowed
+            ? values.Moment(path.Display, text, formats)
+            : new UpstreamMoment(null, values.DateTime(path.Display, text, formats));
     }
 
-    private DateOnly? Day(string text)
+    private DateOnly? DayOnly(string text)
     {
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {

@@ -96,11 +96,11 @@ internal sealed class SendcloudProfile : Profile
         };
     }
 
-    /// <summary>price_incl → gross, price_excl → net, tax = gross − net (kept even when negative: the check warns).</summary>
+    /// <summary>price_incl → gross, price_excl → net, tax derived as for every adapter (kept even when negative: the check warns).</summary>
     private static InvoiceTotals Totals(SendcloudInvoicePayload s, UpstreamValues values)
     {
         var gross = UpstreamAmount.Read(values, "price_incl", s.PriceIncl);
         var net = UpstreamAmount.Read(values, "price_excl", s.PriceExcl);
-        return new InvoiceTotals(Net: net, Tax: gross - net, Gross: gross);
+        return NetTaxGross.Complete(new InvoiceTotals(Net: net, Gross: gross));
     }
 }

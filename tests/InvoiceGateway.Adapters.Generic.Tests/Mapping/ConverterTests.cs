@@ -209,7 +209,7 @@ public class ConverterTests
     }
 
     [Fact]
-    public void DateTime_WithoutATime_IsAPaidDay_OrLeftOutWithAWarning_NeverMidnight()
+    public void DateTime_WithoutATime_IsAPaidDay_OrLeftOutWithAWarning_NeverMidnight_AndAPaymentTimeGivesItsUtcDay()
     {
         var invoice = Normalize(""" "paidAt": { "path": "paid", "formats": ["dd.MM.yyyy"] }, "createdAt": "created", "updatedAt": "updated" """,
             """{"id":1,"paid":"20.05.2024","created":"2024-05-01","updated":"2024-05-02T10:00:00+02:00"}""");
@@ -222,7 +222,7 @@ public class ConverterTests
         var warning = Assert.Single(invoice.Warnings);
         Assert.Equal("The created value '2024-05-01' is not a date-time (it has no time, and a date alone is not turned into midnight); it was left out.", warning.Message);
         Assert.Equal(new DateTimeOffset(2024, 5, 21, 1, 30, 0, TimeSpan.Zero), withTime.PaidAt);
-        Assert.Null(withTime.PaidOn);
+        Assert.Equal(new DateOnly(2024, 5, 21), withTime.PaidOn);
     }
 
     [Fact]
@@ -305,6 +305,49 @@ public class ConverterTests
             """{"id":1,"items":[{"packs":1.5,"perPack":0.333}]}""");
 
         Assert.Equal("0.4995", invoice.Lines[0].Quantity?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void CountriesAndOrganizationNumbers_FollowTheSharedRules()
+    {
+        var invoice = Normalize("""
+            "issuer": { "organizationNumber": "org", "address": { "country": "c1" } },
+            "recipient": { "organizationNumber": "buyerOrg", "address": { "country": "c2" } },
+            "deliveryAddress": { "country": "c3" }
+            """, """{"id":1,"org":"NO 918713867 MVA","c1":"UK","buyerOrg":"976 967 631","c2":"LBR","c3":"Atlantis"}""");
+        var aland = Normalize(""" "recipient": { "organizationNumber": "o", "address": { "country": "c" } } """,
+            """{"id":2,"o":"976 967 631","c":"Åland"}""");
+        var norway = Normalize(""" "recipient": { "organizationNumber": "o", "address": { "country": "c" } } """,
+            """{"id":3,"o":"976 967 631","c":"NORGE"}""");
+
+        Assert.Equal(("918713867", "0192", "NO918713867MVA", "GB"),
+            (invoice.Issuer!.OrganizationNumber, invoice.Issuer.OrganizationScheme, invoice.Issuer.VatNumber, invoice.Issuer.Address!.Country));
+        Assert.Equal(("976967631", null, "LR"), (invoice.Recipient!.OrganizationNumber, invoice.Recipient.OrganizationScheme, invoice.Recipient.Address!.Country));
+        Assert.Equal("Atlantis", invoice.DeliveryAddress!.Country);
+        Assert.Equal(WarningCodes.CountryUnknown, Assert.Single(invoice.Warnings).Code);
+        Assert.Equal("AX", aland.Recipient!.Address!.Country);
+        Assert.Equal(("976967631", "0192"), (norway.Recipient!.OrganizationNumber, norway.Recipient.OrganizationScheme));
+    }
+
+    [Fact]
+    public void SharedChecks_CreditNotesPositive_LineAndLinesMismatch()
+    {
+        var invoice = Normalize("""
+            "kind": { "path": "type", "convert": "valueMap", "map": { "credit": "creditNote" }, "default": "invoice" },
+            "totals": { "net": "net", "gross": "gross" },
+            "lines": { "path": "items", "fields": { "quantity": "qty", "unitPrice": "price", "discountPercent": "discount", "net": "net" } }
+            """, """{"id":1,"net":22.22,"gross":27.78,"items":[{"qty":3,"price":40.40,"discount":10,"net":121.2},{"qty":1,"price":10,"net":10}]}""");
+        var credit = Normalize("""
+            "kind": { "path": "type", "convert": "valueMap", "map": { "credit": "creditNote" }, "default": "invoice" },
+            "totals": { "net": "net", "tax": "tax" },
+            "lines": { "path": "items", "fields": { "quantity": "qty", "unitPrice": "price", "net": "net" } }
+            """, """{"id":2,"type":"credit","net":-200.00,"tax":-50.00,"items":[{"qty":2,"price":-100.00,"net":-200.00}]}""");
+
+        Assert.Equal([WarningCodes.LineMismatch, WarningCodes.LinesMismatch], invoice.Warnings.Select(w => w.Code));
+        Assert.Equal(new InvoiceTotals(Net: 22.22m, Tax: 5.56m, Gross: 27.78m), invoice.Totals);
+        Assert.Equal(new InvoiceTotals(Net: 200.00m, Tax: 50.00m, Gross: 250.00m), credit.Totals);
+        Assert.Equal((2m, 100.00m, 200.00m), (credit.Lines[0].Quantity!.Value, credit.Lines[0].UnitPrice!.Value, credit.Lines[0].Net!.Value));
+        Assert.Empty(credit.Warnings);
     }
 
     [Fact]

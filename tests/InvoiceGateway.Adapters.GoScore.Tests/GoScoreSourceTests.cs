@@ -154,16 +154,90 @@ public class GoScoreSourceTests
     }
 
     [Fact]
-    public async Task List_WhenTypeIsUnknown_ReturnsUnknownStatusWithWarningAndKeepsSourceStatus()
+    public async Task List_WhenTypeIsUnknown_ReadsAnInvoiceWithWarning_AndThePaymentStateFromPaid()
     {
         var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
-            Page("done", """{"id":"1","type":"REMINDER","status":"PROCESSED","paid":true}""")));
+            Page("done", """{"id":"1","type":"INSTALMENT","status":"PROCESSED","amount":10,"paid":true}""")));
 
         var invoice = Assert.Single((await GoScoreFixture.Create(handler).ListAsync(Cancel)).Invoices);
 
-        Assert.Equal(InvoiceStatus.Unknown, invoice.Status);
+        Assert.Equal((InvoiceKind.Invoice, InvoiceStatus.Paid, 0m), (invoice.Kind, invoice.Status, invoice.Totals.Due));
         Assert.Equal("PROCESSED", invoice.SourceStatus);
-        Assert.Equal(WarningCodes.UnknownStatus, Assert.Single(invoice.Warnings).Code);
+        var warning = Assert.Single(invoice.Warnings);
+        Assert.Equal(WarningCodes.UnparsedValue, warning.Code);
+        Assert.Contains("INSTALMENT", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("false", InvoiceStatus.Open, "463.0")]
+    [InlineData("true", InvoiceStatus.Paid, "0")]
+    public async Task List_WhenTypeIsReminder_IsKindReminder_WithThePaymentStateOfPaid(string paid, InvoiceStatus status, string due)
+    {
+        // Issue 10 items 7 and 8: the category field does not decide the payment state, and a reminder is no new debt.
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            Page("done", $$"""{"id":"1","type":"REMINDER","status":"PROCESSED","amount":463.0,"due_date":"2021-01-10","paid":{{paid}}}""")));
+
+        var invoice = Assert.Single((await GoScoreFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal((InvoiceKind.Reminder, status), (invoice.Kind, invoice.Status));
+        Assert.Equal(decimal.Parse(due, CultureInfo.InvariantCulture), invoice.Totals.Due);
+        Assert.Empty(invoice.Warnings);
+        Assert.Null(invoice.AsOf(new DateOnly(2021, 1, 20)).DaysOverdue); // never overdue
+    }
+
+    [Fact]
+    public async Task List_WhenACreditNoteHasNegativeAmounts_ServesThemPositive_AndItIsNeverOverdue()
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            Page("done", """{"id":"1","type":"CREDIT_NOTE","amount":-250.00,"min_amount":-250.00,"due_date":"2021-01-10","paid":false}""")));
+
+        var invoice = Assert.Single((await GoScoreFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal(InvoiceKind.CreditNote, invoice.Kind);
+        Assert.Equal(new InvoiceTotals(Gross: 250.00m, Due: 250.00m, MinimumDue: 250.00m), invoice.Totals);
+        Assert.False(invoice.AsOf(new DateOnly(2021, 1, 20)).Overdue);
+        Assert.Empty(invoice.Warnings);
+    }
+
+    [Theory]
+    [InlineData("false", "700.00")]
+    [InlineData("true", "0")]
+    public async Task List_WhenAnInvoiceWasPartlyCredited_DueIsTheAmountLessTheCredit(string paid, string due)
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            Page("done", $$"""{"id":"1","type":"INVOICE","amount":1000.00,"credit_note_amount":300.00,"paid":{{paid}}}""")));
+
+        var invoice = Assert.Single((await GoScoreFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal(decimal.Parse(due, CultureInfo.InvariantCulture), invoice.Totals.Due);
+        Assert.Equal((1000.00m, 300.00m), (invoice.Totals.Gross, invoice.Totals.Credited));
+        Assert.Null(invoice.Totals.Paid); // GoScore tells whether, not how much
+    }
+
+    [Fact]
+    public async Task List_WhenPaidIsUnreadable_LeavesStatusAndDueUnknown()
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            Page("done", """{"id":"1","type":"INVOICE","amount":10,"paid":"yes"}""")));
+
+        var invoice = Assert.Single((await GoScoreFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal((InvoiceStatus.Unknown, (decimal?)null), (invoice.Status, invoice.Totals.Due));
+        Assert.Equal(WarningCodes.UnparsedValue, Assert.Single(invoice.Warnings).Code);
+    }
+
+    [Theory]
+    [InlineData("\"976 967 631\"", "976967631", null)]
+    [InlineData("976967631", "976967631", null)]
+    [InlineData("\"NO 918713867 MVA\"", "918713867", "NO918713867MVA")]
+    public async Task List_NormalizesTheCreditorsOrganizationNumber_WithTheNorwegianScheme(string given, string number, string? vat)
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            Page("done", $$"""{"id":"1","creditor_name":"Telenor Norge AS","creditor_org_number":{{given}},"amount":10,"paid":false}""")));
+
+        var issuer = Assert.Single((await GoScoreFixture.Create(handler).ListAsync(Cancel)).Invoices).Issuer!;
+
+        Assert.Equal((number, "0192", vat), (issuer.OrganizationNumber, issuer.OrganizationScheme, issuer.VatNumber));
     }
 
     [Theory]

@@ -5,7 +5,8 @@ namespace InvoiceGateway.Adapters.GoScore.Payload;
 /// <summary>
 /// One entry of GoScore's <c>invoices</c> array, as documented. Scalars are read as text (numbers
 /// and booleans included) so that amounts keep their scale and a value of the wrong type becomes an
-/// <c>unparsed_value</c> warning instead of a rejected invoice.
+/// <c>unparsed_value</c> warning instead of a rejected invoice. Documented fields not read here (<c>overdue</c>,
+/// <c>org_number</c>) stay in <c>raw</c>; the adapter's README says why.
 /// </summary>
 internal sealed record GoScoreInvoicePayload
 {
@@ -22,7 +23,7 @@ internal sealed record GoScoreInvoicePayload
     [JsonPropertyName("efaktura_ref")]
     public string? EfakturaRef { get; init; }
 
-    /// <summary><c>INVOICE</c> or <c>CREDIT_NOTE</c>.</summary>
+    /// <summary><c>INVOICE</c>, <c>CREDIT_NOTE</c> or <c>REMINDER</c>: the document's category, never its payment state.</summary>
     [JsonPropertyName("type")]
     public string? Type { get; init; }
 
@@ -47,9 +48,6 @@ internal sealed record GoScoreInvoicePayload
 
     [JsonPropertyName("due_date")]
     public string? DueDate { get; init; }
-
-    [JsonPropertyName("overdue")]
-    public string? Overdue { get; init; }
 
     [JsonPropertyName("paid")]
     public string? Paid { get; init; }

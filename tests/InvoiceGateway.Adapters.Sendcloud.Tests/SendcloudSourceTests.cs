@@ -87,17 +87,76 @@ public class SendcloudSourceTests
         Assert.Contains("Entry 3 (id unknown)", listing.Notices[1].Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task List_WhenTypeIsUnknown_ReturnsUnknownStatusWithWarningAndKeepsTheType()
+    [Theory]
+    [InlineData("monthly", "true", InvoiceStatus.Paid, "0")]
+    [InlineData("chargeback", "false", InvoiceStatus.Open, "1")]
+    [InlineData("periodic", "true", InvoiceStatus.Paid, "0")]
+    public async Task List_WhateverTheType_ThePaymentStateComesFromIsPayed_AndTheTypeIsKept(string type, string isPayed, InvoiceStatus status, string due)
     {
+        // Issue 10 item 7: `type` is the invoice's category; an undocumented one ("monthly") must not make a paid invoice unknown.
         var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
-            """{"invoices":[{"id":1,"type":"chargeback","price_incl":1,"price_excl":1,"isPayed":true}]}"""));
+            $$"""{"invoices":[{"id":1,"type":"{{type}}","price_incl":1,"price_excl":1,"isPayed":{{isPayed}}}]}"""));
 
         var invoice = Assert.Single((await SendcloudFixture.Create(handler).ListAsync(Cancel)).Invoices);
 
-        Assert.Equal(InvoiceStatus.Unknown, invoice.Status);
-        Assert.Equal("chargeback", invoice.SourceStatus);
-        Assert.Equal(WarningCodes.UnknownStatus, Assert.Single(invoice.Warnings).Code);
+        Assert.Equal(status, invoice.Status);
+        Assert.Equal(decimal.Parse(due, System.Globalization.CultureInfo.InvariantCulture), invoice.Totals.Due);
+        Assert.Null(invoice.Totals.Paid);
+        Assert.Equal(type, invoice.SourceStatus);
+        Assert.Empty(invoice.Warnings);
+    }
+
+    [Fact]
+    public async Task List_WhenIsPayedIsUnreadable_LeavesStatusAndDueUnknown()
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            """{"invoices":[{"id":1,"type":"periodic","price_incl":1,"price_excl":1,"isPayed":"sometimes"}]}"""));
+
+        var invoice = Assert.Single((await SendcloudFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal((InvoiceStatus.Unknown, (decimal?)null), (invoice.Status, invoice.Totals.Due));
+        Assert.Equal(WarningCodes.UnparsedValue, Assert.Single(invoice.Warnings).Code);
+    }
+
+    [Theory]
+    [InlineData("05-10-2020 02:12:01")]
+    [InlineData("2020-10-05T02:12:01Z")]
+    [InlineData("2020-10-05T04:12:01+02:00")]
+    [InlineData("2020-10-05T02:12:01")]
+    public async Task List_WhenOneInstantIsWrittenEitherWay_GivesTheSameCreatedAtAndIssueDate(string date)
+    {
+        // Issue 10 item 13: `date` is a date-time; a value without an offset is UTC.
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            $$"""{"invoices":[{"id":1,"type":"periodic","price_incl":1,"price_excl":1,"isPayed":true,"date":"{{date}}"}]}"""));
+
+        var invoice = Assert.Single((await SendcloudFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal(new DateTimeOffset(2020, 10, 5, 2, 12, 1, TimeSpan.Zero), invoice.CreatedAt);
+        Assert.Equal(new DateOnly(2020, 10, 5), invoice.IssueDate);
+        Assert.Empty(invoice.Warnings);
+    }
+
+    [Fact]
+    public async Task List_WhenTheOffsetMovesTheInstantToAnotherUtcDay_TheIssueDateIsTheUtcDay()
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            """{"invoices":[{"id":1,"type":"periodic","price_incl":1,"price_excl":1,"isPayed":true,"date":"2020-10-05T01:00:00+02:00"}]}"""));
+
+        var invoice = Assert.Single((await SendcloudFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal((new DateOnly(2020, 10, 4), new DateTimeOffset(2020, 10, 4, 23, 0, 0, TimeSpan.Zero)), (invoice.IssueDate, invoice.CreatedAt));
+    }
+
+    [Fact]
+    public async Task List_WhenTheDateIsUnreadable_WarnsOnce_AndLeavesBothDatesOut()
+    {
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(
+            """{"invoices":[{"id":1,"type":"periodic","price_incl":1,"price_excl":1,"isPayed":true,"date":"5th of October"}]}"""));
+
+        var invoice = Assert.Single((await SendcloudFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal((null, null), (invoice.IssueDate, invoice.CreatedAt));
+        Assert.Equal(WarningCodes.UnparsedValue, Assert.Single(invoice.Warnings).Code);
     }
 
     [Fact]
@@ -108,7 +167,7 @@ public class SendcloudSourceTests
 
         var invoice = Assert.Single((await SendcloudFixture.Create(handler).ListAsync(Cancel)).Invoices);
 
-        Assert.Equal(new InvoiceTotals(Net: 6.5m, Tax: -1.0m, Gross: 5.5m), invoice.Totals);
+        Assert.Equal(new InvoiceTotals(Net: 6.5m, Tax: -1.0m, Gross: 5.5m, Due: 5.5m), invoice.Totals);
         Assert.Equal(InvoiceStatus.Open, invoice.Status);
         Assert.Equal(WarningCodes.NetExceedsGross, Assert.Single(invoice.Warnings).Code);
     }

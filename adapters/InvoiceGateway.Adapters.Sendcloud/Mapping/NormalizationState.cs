@@ -11,6 +11,9 @@ internal sealed class NormalizationState(SourceSettings settings)
 
     public UpstreamValues Values { get; } = new();
 
+    /// <summary>The invoice's <c>date</c>, once read (createdAt and issueDate both come from it; read twice it would warn twice).</summary>
+    public UpstreamMoment? Date { get; set; }
+
     public static NormalizationState From(ResolutionContext context) => (NormalizationState)context.State;
 }
 

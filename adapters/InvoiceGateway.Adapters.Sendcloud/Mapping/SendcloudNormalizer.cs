@@ -18,7 +18,6 @@ internal sealed class SendcloudNormalizer(SourceSettings settings)
 
         var state = new NormalizationState(settings);
         var invoice = SendcloudMapping.Mapper.Map<SendcloudInvoicePayload, Invoice>(payload, o => o.State = state);
-        state.Values.CheckTotals(invoice.Totals);
-        return invoice with { Warnings = state.Values.Warnings, Raw = entry.Clone() };
+        return InvoiceRules.Finish(invoice, state.Values) with { Raw = entry.Clone() };
     }
 }

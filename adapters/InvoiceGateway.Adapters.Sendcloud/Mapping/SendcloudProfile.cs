@@ -27,7 +27,9 @@ internal sealed class SendcloudProfile : Profile
             .ForMember(d => d.Direction, o => o.MapFrom((_, _, _, c) => Settings(c).Direction))
             .ForMember(d => d.Status, o => o.MapFrom((s, _, _, c) => Status(s, Values(c))))
             .ForMember(d => d.SourceStatus, o => o.MapFrom(s => s.Type))
-            .ForMember(d => d.IssueDate, o => o.MapFrom((s, _, _, c) => Values(c).Date("date", s.Date, DayFirstFormats)))
+            // `date` is when Sendcloud created the invoice: the instant is createdAt, its UTC day the issue date.
+            .ForMember(d => d.CreatedAt, o => o.MapFrom((s, _, _, c) => Date(s, c).At))
+            .ForMember(d => d.IssueDate, o => o.MapFrom((s, _, _, c) => Date(s, c).Day))
             .ForMember(d => d.Currency, o => o.MapFrom((_, _, _, c) => Settings(c).Currency))
             .ForMember(d => d.Totals, o => o.MapFrom((s, _, _, c) => Totals(s, Values(c))))
             .ForMember(d => d.Issuer, o => o.MapFrom((_, _, _, c) => Settings(c).Issuer))
@@ -39,7 +41,6 @@ internal sealed class SendcloudProfile : Profile
             .ForMember(d => d.OrderDate, o => o.Ignore())
             .ForMember(d => d.ReminderDate, o => o.Ignore())
             .ForMember(d => d.PaidAt, o => o.Ignore())
-            .ForMember(d => d.CreatedAt, o => o.Ignore())
             .ForMember(d => d.UpdatedAt, o => o.Ignore())
             .ForMember(d => d.EarlyPaymentDiscount, o => o.Ignore())
             .ForMember(d => d.Recipient, o => o.Ignore())
@@ -75,32 +76,38 @@ internal sealed class SendcloudProfile : Profile
 
     private static UpstreamValues Values(ResolutionContext context) => NormalizationState.From(context).Values;
 
-    /// <summary>The documented <c>type</c> values, and the spellings of the docs' prose.</summary>
-    private static bool IsKnownType(string type) => type.Trim().ToLowerInvariant() is
-        "periodic" or "periodical" or "forced" or "initial" or "initial_payment" or "other" or "unblock_payment";
-
-    /// <summary><c>isPayed</c> true → paid, else open; a <c>type</c> we do not know → unknown.</summary>
-    private static InvoiceStatus Status(SendcloudInvoicePayload s, UpstreamValues values)
+    /// <summary>
+    /// <c>date</c>, read once per invoice (two members use it): <c>dd-MM-yyyy HH:mm:ss</c> as in the docs' examples or
+    /// RFC 3339 as in the schema; a value without an offset is UTC (SPEC §2), so one instant written either way gives
+    /// the same <c>createdAt</c> and the same day.
+    /// </summary>
+    private static UpstreamMoment Date(SendcloudInvoicePayload s, ResolutionContext c)
     {
-        var paid = UpstreamFlag.Read(values, "isPayed", s.IsPayed);
-        if (!string.IsNullOrWhiteSpace(s.Type) && !IsKnownType(s.Type))
-        {
-            return values.UnknownStatus("type", s.Type);
-        }
+        var state = NormalizationState.From(c);
+        return state.Date ??= state.Values.Moment("date", s.Date, DayFirstFormats);
+    }
 
-        return paid switch
+    /// <summary>
+    /// <c>isPayed</c> true → paid, false or absent → open, not a boolean → unknown. <c>type</c> is the invoice's
+    /// category (kept as <c>sourceStatus</c>) and never decides the payment state, whatever its value.
+    /// </summary>
+    private static InvoiceStatus Status(SendcloudInvoicePayload s, UpstreamValues values) =>
+        UpstreamFlag.Read(values, "isPayed", s.IsPayed) switch
         {
             true => InvoiceStatus.Paid,
             null when UpstreamFlag.IsUnreadable(s.IsPayed) => InvoiceStatus.Unknown,
             _ => InvoiceStatus.Open,
         };
-    }
 
-    /// <summary>price_incl → gross, price_excl → net, tax derived as for every adapter (kept even when negative: the check warns).</summary>
+    /// <summary>
+    /// price_incl → gross, price_excl → net, tax derived as for every adapter (kept even when negative: the check warns).
+    /// Sendcloud invoices are paid whole or not at all: due 0 when paid, else the gross; unknown when <c>isPayed</c> is unreadable.
+    /// </summary>
     private static InvoiceTotals Totals(SendcloudInvoicePayload s, UpstreamValues values)
     {
         var gross = UpstreamAmount.Read(values, "price_incl", s.PriceIncl);
         var net = UpstreamAmount.Read(values, "price_excl", s.PriceExcl);
-        return NetTaxGross.Complete(new InvoiceTotals(Net: net, Gross: gross));
+        var due = UpstreamFlag.IsUnreadable(s.IsPayed) ? null : UpstreamFlag.IsTrue(s.IsPayed) ? 0m : gross;
+        return NetTaxGross.Complete(new InvoiceTotals(Net: net, Gross: gross, Due: due));
     }
 }

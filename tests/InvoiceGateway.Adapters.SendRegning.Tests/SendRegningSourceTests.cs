@@ -194,6 +194,102 @@ public class SendRegningSourceTests
     }
 
     [Fact]
+    public async Task List_WhenACreditNoteHasNegativeAmounts_ServesThemPositive_AndItIsNeverOverdue()
+    {
+        // Issue 10 item 6: amounts as on the document, `kind` says credit.
+        var handler = new StubHttpHandler(_ => Page(null,
+            """{"number":7,"credit":true,"dueDate":"2015-02-15","tax":-50.00,"total":-250.00,"currentBalance":-250.00,"items":[{"number":1,"quantity":-2,"unitPrice":100.00,"discount":0,"taxRate":25,"total":-250.00,"totalWithoutTax":-200.00}]}"""));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal(InvoiceKind.CreditNote, invoice.Kind);
+        Assert.Equal(new InvoiceTotals(Net: 200.00m, Tax: 50.00m, Gross: 250.00m, Paid: 0.00m, Due: 250.00m), invoice.Totals);
+        var line = Assert.Single(invoice.Lines);
+        Assert.Equal((2m, 100.00m, 200.00m, 50.00m, 250.00m), (line.Quantity, line.UnitPrice, line.Net, line.Tax, line.Gross));
+        Assert.Equal(InvoiceStatus.Open, invoice.Status);
+        Assert.Null(invoice.DaysOverdueOn(new DateOnly(2015, 3, 1)));
+        Assert.Empty(invoice.Warnings);
+    }
+
+    [Theory]
+    [InlineData("1000.00", "400.00", "600.00", InvoiceStatus.PartiallyPaid)]
+    [InlineData("1000.00", "0", "1000.00", InvoiceStatus.Paid)]
+    [InlineData("1000.00", "1000.00", "0.00", InvoiceStatus.Open)]
+    public async Task List_PaidIsTheTotalLessTheCurrentBalance(string total, string balance, string paid, InvoiceStatus status)
+    {
+        var handler = new StubHttpHandler(_ => Page(null,
+            $$"""{"number":1,"dueDate":"2015-02-15","tax":200.00,"total":{{total}},"currentBalance":{{balance}}}"""));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal(decimal.Parse(paid, System.Globalization.CultureInfo.InvariantCulture), invoice.Totals.Paid);
+        Assert.Equal(decimal.Parse(balance, System.Globalization.CultureInfo.InvariantCulture), invoice.Totals.Due);
+        Assert.Equal(status, invoice.Status);
+    }
+
+    [Fact]
+    public async Task List_KeepsDeliveryAddressSchemeDatesAndBothPhones()
+    {
+        // Issue 10 item 12: nothing of these is dropped.
+        var handler = new StubHttpHandler(_ => Page(null, """
+            {"number":200,"orderDate":"2026-10-20","reminderDate":"2026-11-20","deliveryDate":"2026-10-30",
+             "deliveryAddress":{"address":"Strandkaien 3","zip":"5003","city":"BERGEN","country":"NORGE"},
+             "originator":{"name":"Nordlys Regnskap AS","phone":"22334455","mobile":"41234567","organisationNumber":"NO 913 456 782 MVA",
+                           "address":{"address1":"Storgata 12","zip":"0155","city":"OSLO","country":"Norway"}},
+             "recipient":{"name":"Havblikk AS","mobile":"91234567","organisationNumber":"998 877 665","icd":"9908",
+                          "address":{"address1":"Strandkaien 3","zip":"5003","city":"BERGEN","country":"UK"}}}
+            """));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal(new PostalAddress("Strandkaien 3", null, "5003", "BERGEN", "NO"), invoice.DeliveryAddress);
+        Assert.Equal((new DateOnly(2026, 10, 20), new DateOnly(2026, 11, 20)), (invoice.OrderDate, invoice.ReminderDate));
+        var issuer = invoice.Issuer!;
+        Assert.Equal(("22334455", "41234567"), (issuer.Phone, issuer.Mobile));
+        Assert.Equal(("913456782", "0192", "NO913456782MVA"), (issuer.OrganizationNumber, issuer.OrganizationScheme, issuer.VatNumber));
+        var recipient = invoice.Recipient!;
+        Assert.Equal(((string?)null, "91234567"), (recipient.Phone, recipient.Mobile));
+        // icd 9908 (Peppol's code for Enhetsregisteret) is the ISO 6523 ICD 0192, whatever the address says.
+        Assert.Equal(("998877665", "0192"), (recipient.OrganizationNumber, recipient.OrganizationScheme));
+        Assert.Equal("GB", recipient.Address!.Country);
+        Assert.Empty(invoice.Warnings);
+    }
+
+    [Fact]
+    public async Task List_WhenACountryIsNoCountry_KeepsItAndWarns()
+    {
+        var handler = new StubHttpHandler(_ => Page(null,
+            """{"number":1,"deliveryAddress":{"address":"Main Street 1","country":"LBR"},"recipient":{"name":"X","address":{"country":"Mordor"}}}"""));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal("LR", invoice.DeliveryAddress!.Country);
+        Assert.Equal("Mordor", invoice.Recipient!.Address!.Country);
+        var warning = Assert.Single(invoice.Warnings);
+        Assert.Equal(WarningCodes.CountryUnknown, warning.Code);
+        Assert.Contains("Mordor", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_WhenLinesDoNotAddUp_WarnsPerLineAndForTheHeader()
+    {
+        // Issue 10 item 15, shaped like the seed: total 22.22 although the lines add up to far more.
+        var handler = new StubHttpHandler(_ => Page(null, """
+            {"number":1,"tax":11.11,"total":22.22,"items":[
+              {"number":1,"quantity":10,"unitPrice":12.12,"discount":10,"total":151.5,"totalWithoutTax":121.2},
+              {"number":2,"quantity":2,"unitPrice":50,"discount":0,"total":125,"totalWithoutTax":100.004}]}
+            """));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal([WarningCodes.LineMismatch, WarningCodes.LinesMismatch], invoice.Warnings.Select(w => w.Code));
+        Assert.Contains("Line 1", invoice.Warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("109.08", invoice.Warnings[0].Message, StringComparison.Ordinal);
+        Assert.Equal(100.00m, invoice.Lines[1].Net); // rounded to two decimals
+        Assert.Equal("100.00", invoice.Lines[1].Net!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Get_WhenUpstreamAnswers404WithoutBody_ReturnsNull()
     {
         var handler = new StubHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.NotFound));

@@ -18,13 +18,9 @@ internal sealed class SendRegningNormalizer(SourceSettings settings)
 
         var state = new NormalizationState(settings);
         var invoice = SendRegningMapping.Mapper.Map<SendRegningInvoicePayload, Invoice>(payload, o => o.State = state);
-        state.Values.CheckTotals(invoice.Totals);
-        return invoice with
-        {
-            Status = Status(invoice.Totals),
-            Warnings = state.Values.Warnings,
-            Raw = entry.Clone(),
-        };
+        // Signs first (a credit note sent negative), then the status from the amounts as on the document.
+        var finished = InvoiceRules.Finish(invoice, state.Values);
+        return finished with { Status = Status(finished.Totals), Raw = entry.Clone() };
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.Totals, o => o.MapFrom((s, _, _, c) => Totals(s, Values(c))))
             .ForMember(d => d.Issuer, o => o.MapFrom(s => s.Originator))
             .ForMember(d => d.Recipient, o => o.MapFrom(s => s.Recipient))
+            .ForMember(d => d.DeliveryAddress, o => o.MapFrom(s => s.DeliveryAddress))
             .ForMember(d => d.Payment, o => o.MapFrom(s => Payment(s)))
             .ForMember(d => d.References, o => o.MapFrom(s => References(s)))
             .ForMember(d => d.Lines, o => o.MapFrom(s => s.Items))
@@ -52,7 +53,6 @@ internal sealed class SendRegningProfile : Profile
             .ForMember(d => d.Period, o => o.Ignore())
             .ForMember(d => d.PaidOn, o => o.Ignore())
             .ForMember(d => d.PaymentTerms, o => o.Ignore())
-            .ForMember(d => d.DeliveryAddress, o => o.Ignore())
             .ForMember(d => d.Allocations, o => o.Ignore())
             // Set after the map, once every value has been read.
             .ForMember(d => d.Warnings, o => o.Ignore())
@@ -61,15 +61,15 @@ internal sealed class SendRegningProfile : Profile
         CreateMap<SendRegningPartyPayload, Party>()
             .MaxDepth(SendRegningMapping.MaxDepth)
             .ForMember(d => d.Name, o => o.MapFrom(s => InvoiceRules.Text(s.Name)))
-            .ForMember(d => d.OrganizationNumber, o => o.MapFrom(s => InvoiceRules.Text(s.OrganisationNumber)))
+            .ForMember(d => d.OrganizationNumber, o => o.MapFrom(s => Organization(s).OrganizationNumber))
+            .ForMember(d => d.OrganizationScheme, o => o.MapFrom(s => Organization(s).Scheme))
+            .ForMember(d => d.VatNumber, o => o.MapFrom(s => Organization(s).VatNumber))
             .ForMember(d => d.CustomerNumber, o => o.MapFrom(s => InvoiceRules.Text(s.CustomerNumber)))
             .ForMember(d => d.Email, o => o.MapFrom(s => InvoiceRules.Text(s.Email)))
             .ForMember(d => d.Phone, o => o.MapFrom(s => InvoiceRules.Text(s.Phone)))
             .ForMember(d => d.Mobile, o => o.MapFrom(s => InvoiceRules.Text(s.Mobile)))
             .ForMember(d => d.Website, o => o.MapFrom(s => InvoiceRules.Text(s.Web)))
             .ForMember(d => d.Address, o => o.MapFrom(s => s.Address))
-            .ForMember(d => d.VatNumber, o => o.Ignore())
-            .ForMember(d => d.OrganizationScheme, o => o.Ignore())
             .ForMember(d => d.ElectronicAddress, o => o.Ignore());
 
         CreateMap<SendRegningAddressPayload, PostalAddress>()
@@ -78,7 +78,15 @@ internal sealed class SendRegningProfile : Profile
             .ForCtorParam(nameof(PostalAddress.Line2), o => o.MapFrom(s => InvoiceRules.Text(s.Address2)))
             .ForCtorParam(nameof(PostalAddress.PostalCode), o => o.MapFrom(s => InvoiceRules.Text(s.Zip)))
             .ForCtorParam(nameof(PostalAddress.City), o => o.MapFrom(s => InvoiceRules.Text(s.City)))
-            .ForCtorParam(nameof(PostalAddress.Country), o => o.MapFrom(s => Countries.ToIsoAlpha2(s.Country)));
+            .ForCtorParam(nameof(PostalAddress.Country), o => o.MapFrom((s, c) => Values(c).Country("address.country", s.Country)));
+
+        CreateMap<SendRegningDeliveryAddressPayload, PostalAddress>()
+            .MaxDepth(SendRegningMapping.MaxDepth)
+            .ForCtorParam(nameof(PostalAddress.Line1), o => o.MapFrom(s => InvoiceRules.Text(s.Address)))
+            .ForCtorParam(nameof(PostalAddress.Line2), o => o.MapFrom(_ => (string?)null))
+            .ForCtorParam(nameof(PostalAddress.PostalCode), o => o.MapFrom(s => InvoiceRules.Text(s.Zip)))
+            .ForCtorParam(nameof(PostalAddress.City), o => o.MapFrom(s => InvoiceRules.Text(s.City)))
+            .ForCtorParam(nameof(PostalAddress.Country), o => o.MapFrom((s, c) => Values(c).Country("deliveryAddress.country", s.Country)));
 
         CreateMap<SendRegningItemPayload, InvoiceLine>()
             .MaxDepth(SendRegningMapping.MaxDepth)
@@ -104,17 +112,22 @@ internal sealed class SendRegningProfile : Profile
 
     private static UpstreamValues Values(ResolutionContext context) => NormalizationState.From(context).Values;
 
-    /// <summary>total → gross, tax → tax, net = total − tax, currentBalance → due.</summary>
+    /// <summary>total → gross, tax → tax, net = total − tax, currentBalance → due, paid = total − currentBalance.</summary>
     private static InvoiceTotals Totals(SendRegningInvoicePayload s, UpstreamValues values)
     {
         var gross = UpstreamAmount.Read(values, "total", s.Total);
         var tax = UpstreamAmount.Read(values, "tax", s.Tax);
-        return new InvoiceTotals(
-            Net: gross - tax,
-            Tax: tax,
-            Gross: gross,
-            Due: UpstreamAmount.Read(values, "currentBalance", s.CurrentBalance));
+        var due = UpstreamAmount.Read(values, "currentBalance", s.CurrentBalance);
+        return new InvoiceTotals(Net: gross - tax, Tax: tax, Gross: gross, Paid: gross - due, Due: due);
     }
+
+    /// <summary>
+    /// The party's organization number, normalized (<c>"NO 911 919 911 MVA"</c> → number and VAT number), with its scheme:
+    /// the one SendRegning gives (<c>icd</c>; Peppol's 9908 is written as the ICD 0192), else 0192 for a nine-digit
+    /// number of a party whose address is in Norway.
+    /// </summary>
+    private static OrganizationIdentity Organization(SendRegningPartyPayload s) =>
+        OrganizationNumbers.Read(s.OrganisationNumber, Countries.TryToIsoAlpha2(s.Address?.Country), s.Icd);
 
     private static PaymentInstructions? Payment(SendRegningInvoicePayload s)
     {

@@ -49,6 +49,9 @@ internal sealed record SendRegningInvoicePayload
 
     public string? Currency { get; init; }
 
+    /// <summary>Where the goods or services were delivered (BG-15); its own shape: one <c>address</c> line.</summary>
+    public SendRegningDeliveryAddressPayload? DeliveryAddress { get; init; }
+
     public SendRegningPartyPayload? Originator { get; init; }
 
     public SendRegningPartyPayload? Recipient { get; init; }
@@ -77,6 +80,21 @@ internal sealed record SendRegningPartyPayload
     public string? Web { get; init; }
 
     public SendRegningAddressPayload? Address { get; init; }
+
+    /// <summary>The scheme of <see cref="OrganisationNumber"/> (the recipient's, for EHF): <c>0192</c> or Peppol's older <c>9908</c>.</summary>
+    public string? Icd { get; init; }
+}
+
+internal sealed record SendRegningDeliveryAddressPayload
+{
+    public string? Address { get; init; }
+
+    public string? Zip { get; init; }
+
+    public string? City { get; init; }
+
+    /// <summary>A country name such as <c>NORGE</c>.</summary>
+    public string? Country { get; init; }
 }
 
 internal sealed record SendRegningAddressPayload

@@ -21,6 +21,7 @@ namespace InvoiceGateway.Gateway.Webhooks;
 internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
     EventLog events,
+    Configuration.GatewaySettings settings,
     WebhookSender sender,
     WebhookSecrets secrets,
     TimeProvider time,
@@ -45,20 +46,15 @@ internal sealed partial class WebhookDispatcher(
     private const int FanOutBatch = 200;
     private const int Parallelism = 8;
 
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    /// <summary>How often finished deliveries past the retention are deleted.</summary>
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
-    /// <summary>Tells the dispatcher that there may be work now (a new delivery, a retry, an enabled webhook).</summary>
-    public void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken.
-        }
-    }
+    /// <summary>Completed by <see cref="Wake"/>; the loop takes it before its work, so a wake during the work is not lost.</summary>
+    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+
+    /// <summary>Tells the dispatcher that there may be work now (a new delivery, a retry, an enabled webhook, new events).</summary>
+    public void Wake() => Volatile.Read(ref _signal).TrySetResult();
 
     /// <summary>
     /// The wait before attempt <paramref name="failed"/> + 1: 10 s, then four times longer each time, at most
@@ -89,11 +85,13 @@ internal sealed partial class WebhookDispatcher(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var signal = Volatile.Read(ref _signal);
             DateTimeOffset? next = null;
             try
             {
                 await FanOutAsync(stoppingToken).ConfigureAwait(false);
                 next = await DeliverDueAsync(stoppingToken).ConfigureAwait(false);
+                await PruneAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -107,7 +105,12 @@ internal sealed partial class WebhookDispatcher(
 
             try
             {
-                await WaitAsync(next, stoppingToken).ConfigureAwait(false);
+                await WaitAsync(next, signal.Task, stoppingToken).ConfigureAwait(false);
+                if (signal.Task.IsCompleted)
+                {
+                    // A wake that read the old signal after this line changed nothing this round's work will not see.
+                    Interlocked.CompareExchange(ref _signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), signal);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -199,6 +202,32 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
+    /// <summary>
+    /// Deletes succeeded and failed deliveries (and their attempts) finished longer ago than the events' retention
+    /// (<c>Gateway:Events:Retention</c>): the log says what happened to the events the feed still has. Pending ones stay.
+    /// </summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextPrune)
+        {
+            return;
+        }
+
+        _nextPrune = now + PruneEvery;
+        var cutoff = now - settings.Events.Retention;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
+        var old = db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Status != DeliveryStatus.Pending && d.CompletedAt < cutoff);
+        await db.WebhookAttempts.IgnoreQueryFilters().Where(a => old.Any(d => d.Id == a.DeliveryId))
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await old.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            LogPruned(logger, deleted);
+        }
+    }
+
     private static WebhookDeliveryRecord DeliveryOf(StoredEvent stored, string webhookId, DateTimeOffset now) => new()
     {
         Id = WebhooksApi.NewId("dlv_"),
@@ -232,15 +261,29 @@ internal sealed partial class WebhookDispatcher(
                 async (id, token) => await AttemptAsync(id, token).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
+        // The next one this replica could send (it may be due already: the clock may have moved meanwhile), or the
+        // end of a lease another replica holds. Deliveries waiting for an earlier one of their invoice are left out:
+        // that one's own time wakes the loop.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
         var now = time.GetUtcNow();
-        var pending = db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Status == DeliveryStatus.Pending);
-        var attempt = await pending.Where(d => d.NextAttemptAt > now).OrderBy(d => d.NextAttemptAt)
+        var attempt = await Claimable(db, now).OrderBy(d => d.NextAttemptAt)
             .Select(d => d.NextAttemptAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var lease = await pending.Where(d => d.LeaseUntil > now).OrderBy(d => d.LeaseUntil)
-            .Select(d => d.LeaseUntil).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var lease = await db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Status == DeliveryStatus.Pending && d.LeaseUntil > now)
+            .OrderBy(d => d.LeaseUntil).Select(d => d.LeaseUntil).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return attempt is null ? lease : lease is null ? attempt : attempt < lease ? attempt : lease;
+    }
+
+    /// <summary>Pending deliveries no replica holds, of enabled webhooks, that no earlier delivery of their invoice holds back.</summary>
+    private static IQueryable<WebhookDeliveryRecord> Claimable(GatewayDb db, DateTimeOffset now)
+    {
+        var deliveries = db.WebhookDeliveries.IgnoreQueryFilters();
+        var webhooks = db.Webhooks.IgnoreQueryFilters();
+        return deliveries
+            .Where(d => d.Status == DeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil <= now))
+            .Where(d => webhooks.Any(w => w.Id == d.WebhookId && w.Enabled))
+            .Where(d => d.OrderingKey == null || !deliveries.Any(e =>
+                e.WebhookId == d.WebhookId && e.OrderingKey == d.OrderingKey && e.Status == DeliveryStatus.Pending && e.Sequence < d.Sequence));
     }
 
     private async Task<List<string>> ClaimAsync(CancellationToken cancellationToken)
@@ -248,18 +291,14 @@ internal sealed partial class WebhookDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
         var now = time.GetUtcNow();
-        var deliveries = db.WebhookDeliveries.IgnoreQueryFilters();
-        var webhooks = db.Webhooks.IgnoreQueryFilters();
-        var candidates = await deliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil <= now))
-            .Where(d => webhooks.Any(w => w.Id == d.WebhookId && w.Enabled))
-            .Where(d => d.OrderingKey == null || !deliveries.Any(e =>
-                e.WebhookId == d.WebhookId && e.OrderingKey == d.OrderingKey && e.Status == DeliveryStatus.Pending && e.Sequence < d.Sequence))
+        var candidates = await Claimable(db, now)
+            .Where(d => d.NextAttemptAt <= now)
             .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Sequence)
             .Select(d => d.Id)
             .Take(Batch)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
+        var deliveries = db.WebhookDeliveries.IgnoreQueryFilters();
         DateTimeOffset? until = now + Lease;
         var claimed = new List<string>(candidates.Count);
         foreach (var id in candidates)
@@ -387,11 +426,11 @@ internal sealed partial class WebhookDispatcher(
     }
 
     /// <summary>Until <paramref name="due"/> (at most <see cref="Poll"/>), or until woken.</summary>
-    private async Task WaitAsync(DateTimeOffset? due, CancellationToken cancellationToken)
+    private async Task WaitAsync(DateTimeOffset? due, Task woken, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var wait = due is { } at && at - now < Poll ? at - now : Poll;
-        if (wait <= TimeSpan.Zero)
+        if (wait <= TimeSpan.Zero || woken.IsCompleted)
         {
             return;
         }
@@ -406,11 +445,13 @@ internal sealed partial class WebhookDispatcher(
             return;
         }
 
-        var woken = _wake.WaitAsync(stop.Token);
         await Task.WhenAny(delay, woken).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} webhook deliveries finished before the events' retention")]
+    private static partial void LogPruned(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook dispatch failed; trying again shortly.")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);

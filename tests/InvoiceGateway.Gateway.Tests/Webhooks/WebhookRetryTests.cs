@@ -182,4 +182,38 @@ public sealed class WebhookRetryTests
         Assert.True(enabledDocument["enabled"]!.GetValue<bool>());
         Assert.Null(enabledDocument["disabledReason"]);
     }
+
+    [Fact]
+    public async Task FinishedDeliveries_AreDeletedOnceTheEventsRetentionHasPassed_PendingOnesStay()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = WebhookSetup.Settings(allowInsecure: true);
+        settings["Gateway:Events:Retention"] = "1.00:00:00";
+        await using var gateway = await GatewayServer.StartAsync(settings, s => s.AddSingleton<TimeProvider>(clock));
+        using var client = TenantSetup.Client(gateway, TenantSetup.AppKey, "hooks-prune");
+        var id = (await WebhookSetup.RegisterAsync(client, receiver.Url)).Str("id")!;
+        var delivered = await WebhookSetup.PingAsync(client, id);
+        await WebhookSetup.WaitForDeliveryAsync(client, id, delivered, d => d.Str("status") == "succeeded");
+        receiver.AnswerNext(500, 500);
+        var failing = await WebhookSetup.PingAsync(client, id);
+        await WebhookSetup.WaitForDeliveryAsync(client, id, failing, d => WebhookSetup.AttemptCount(d) == 1);
+
+        clock.Advance(TimeSpan.FromDays(2));
+        await WebhookSetup.WaitForDeliveryAsync(client, id, failing, d => WebhookSetup.AttemptCount(d) == 2);
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var log = JsonNode.Parse(await client.GetStringAsync($"v1/webhooks/{id}/deliveries", Ct))!.AsArray().Select(d => d.Str("id")!).ToArray();
+            if (!log.Contains(delivered))
+            {
+                Assert.Equal([failing], log);
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the finished delivery was not deleted");
+            await Task.Delay(50, Ct);
+        }
+    }
 }

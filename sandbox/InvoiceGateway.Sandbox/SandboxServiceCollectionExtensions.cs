@@ -27,7 +27,10 @@ public static class SandboxServiceCollectionExtensions
         }
 
         // A copy: later changes to the caller's object must not change data being served.
-        var frozen = new SandboxOptions { InvoicesPerSource = options.InvoicesPerSource, Seed = options.Seed, Today = options.Today };
+        var frozen = new SandboxOptions
+        {
+            InvoicesPerSource = options.InvoicesPerSource, InvoicesPerConsent = options.InvoicesPerConsent, Seed = options.Seed, Today = options.Today,
+        };
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SandboxFaults>();
         services.TryAddSingleton<SandboxRequestLog>();

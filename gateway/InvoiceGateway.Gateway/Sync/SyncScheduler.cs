@@ -56,12 +56,25 @@ internal sealed partial class SyncScheduler(
         changes.Changed += OnChanged;
         try
         {
+            // Due sources are looked for every tick, and as soon as a read finishes (a free slot): reads are not
+            // limited to Concurrency per tick.
             using var timer = new PeriodicTimer(Tick, time);
-            do
+            Task<bool>? tick = null;
+            while (true)
             {
                 await RunDueAsync(stoppingToken).ConfigureAwait(false);
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                var finished = await Task.WhenAny([tick, .. _running.Values]).ConfigureAwait(false);
+                if (finished == tick)
+                {
+                    if (!await tick.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    tick = null;
+                }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

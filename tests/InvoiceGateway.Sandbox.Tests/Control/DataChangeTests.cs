@@ -105,6 +105,17 @@ public sealed class DataChangeTests : IAsyncLifetime
         Assert.Equal("REJECTED", after[0].GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task GoScoreConsent_HasInvoicesPerConsentInvoices()
+    {
+        await using var host = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 2, InvoicesPerConsent = 7 }, cancellationToken: Ct);
+        using var client = new UpstreamClient(host);
+
+        var consent = JsonDocument.Parse(await client.GetBytesAsync("goscore", "invoices/c3?page=1&per_page=100"), UpstreamClient.Lenient).RootElement;
+
+        Assert.Equal(7, consent.GetProperty("invoices").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("PATCH", "_sandbox/data/sendcloud/invoices/1", """{"a":1}""", HttpStatusCode.NotFound)]
     [InlineData("PATCH", "_sandbox/data/nosuch/invoices/1", """{"a":1}""", HttpStatusCode.NotFound)]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Scale of the background sync: 200 tenants x 5 GoScore connections x 200 invoices, 1% of invoices changed per Ttl (60 s).
+# Uses the Debug builds (dotnet build InvoiceGateway.sln first); SQLite, one replica; prints the figures of bench/results/sync.md.
+set -euo pipefail
+W=${WORK:-/tmp/igscale}; ROOT=$(cd "$(dirname "$0")/.." && pwd); SB=http://127.0.0.1:5191; GW=http://127.0.0.1:5192; KEY=scale-app-key-0123456789abcdef
+mkdir -p $W; rm -rf $W/data
+(cd $ROOT/sandbox/InvoiceGateway.Sandbox/bin/Debug/net10.0 && exec env Logging__LogLevel__Default=Warning dotnet InvoiceGateway.Sandbox.dll --urls $SB --Sandbox:InvoicesPerSource=10 --Sandbox:InvoicesPerConsent=200) > $W/sandbox.log 2>&1 &
+echo $! > $W/sandbox.pid
+(cd $ROOT/gateway/InvoiceGateway.Gateway/bin/Debug/net10.0 && exec env Gateway__DataDirectory=$W/data Logging__LogLevel__Default=Warning \
+  Gateway__Sources__goscore-app__Adapter=goscore Gateway__Sources__goscore-app__BaseUrl=$SB/goscore/api/1.0 \
+  Gateway__Sources__goscore-app__Auth__Type=goscore Gateway__Sources__goscore-app__Auth__ClientId=demo-goscore-client \
+  Gateway__Sources__goscore-app__Auth__SecretKey=demo-goscore-secret Gateway__Sources__goscore-app__Options__PageSize=200 \
+  Gateway__Sources__goscore-app__Connectable=true Gateway__Sources__goscore-app__Cache__Ttl=00:01:00 \
+  Gateway__ApiKeys__0__Name=app Gateway__ApiKeys__0__Key=$KEY Gateway__ApiKeys__0__Role=app \
+  Gateway__RateLimit__PermitLimit=1000000 Gateway__Tenants__MaxConnections=10 \
+  dotnet InvoiceGateway.Gateway.dll --urls $GW) > $W/gateway.log 2>&1 &
+echo $! > $W/gateway.pid
+for i in $(seq 1 60); do curl -sf $GW/health/live >/dev/null && break; sleep 1; done
+GPID=$(cat $W/gateway.pid)
+cpu() { awk '{print $14+$15}' /proc/$GPID/stat; }
+rss() { awk '/VmRSS/{print $2}' /proc/$GPID/status; }
+T0=$(date +%s)
+for t in $(seq 0 199); do for c in $(seq 0 4); do echo "$t $c"; done; done | xargs -P 8 -n 2 sh -c \
+  'curl -sf -o /dev/null -X POST '$GW'/v1/connections -H "X-Api-Key: '$KEY'" -H "X-Tenant-Id: t$0" -H "Content-Type: application/json" \
+   -d "{\"name\":\"gs$1\",\"source\":\"goscore-app\",\"options\":{\"ConsentId\":\"c$(( $0 * 5 + $1 + 1 ))\"}}" || echo fail $0 $1'
+echo "connections created in $(( $(date +%s) - T0 )) s"
+ev() { sqlite3 $W/data/invoicegateway.db "select type, count(*) from events group by type" | tr '\n' ' '; }
+for i in $(seq 1 90); do n=$(sqlite3 $W/data/invoicegateway.db "select count(*) from events where type='connection.synced'"); [ "$n" -ge 1000 ] && break; sleep 2; done
+echo "all 1000 synced $(( $(date +%s) - T0 )) s after start: $(ev); rss $(rss) kB"
+C0=$(cpu); S0=$(date +%s); E0=$(sqlite3 $W/data/invoicegateway.db "select count(*) from events where type='invoice.updated'")
+for round in 1 2 3; do
+  R0=$(date +%s)
+  # 1% of each connection's 200 invoices: 2 per consent, a new amount each round.
+  for k in $(seq 1 1000); do for j in 0 1; do echo "$k $j"; done; done | xargs -P 8 -n 2 sh -c \
+    'curl -sf -o /dev/null -X PATCH "'$SB'/_sandbox/data/goscore/invoices/$(( 1000000000000 + $0 * 1000 + $1 * 100 ))?list=c$0" -d "{\"amount\":'$round'$(( $1 + 1 )).5}" || echo fail $0 $1'
+  sleep $(( 60 - ($(date +%s) - R0) ))
+  echo "round $round: $(ev) rss $(rss) kB"
+done
+sleep 30
+C1=$(cpu); S1=$(date +%s); E1=$(sqlite3 $W/data/invoicegateway.db "select count(*) from events where type='invoice.updated'")
+HZ=$(getconf CLK_TCK)
+echo "steady state: $(( E1 - E0 )) invoice.updated in $(( S1 - S0 )) s = $(echo "scale=1; ($E1 - $E0) / ($S1 - $S0)" | bc) events/s; gateway CPU $(echo "scale=1; ($C1 - $C0) * 100 / $HZ / ($S1 - $S0)" | bc) % of one core; rss $(rss) kB"
+sqlite3 $W/data/invoicegateway.db "select count(*) from sync_invoices; select count(*) from sync_sources;" | tr '\n' ' '; echo
+ls -la $W/data/
+kill $(cat $W/gateway.pid) $(cat $W/sandbox.pid)

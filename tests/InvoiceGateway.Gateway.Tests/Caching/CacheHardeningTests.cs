@@ -19,7 +19,7 @@ public sealed class CacheHardeningTests
     public async Task NoCacheRequests_WhileAReadIsUnderWay_JoinItInsteadOfStartingMore()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, GatewayCalls.GenerousTimeouts("sendcloud")));
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, [.. GatewayCalls.GenerousTimeouts("sendcloud"), SandboxConfig.WithoutSync]));
         sandbox.Faults.Set("sendcloud", new SandboxFault { LatencyMs = 700 });
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
@@ -38,7 +38,7 @@ public sealed class CacheHardeningTests
     public async Task UnknownIds_OfASourceWithoutADetailEndpoint_AreAnsweredFromItsCachedList()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 30 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, GatewayCalls.GenerousTimeouts("goscore")));
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, [.. GatewayCalls.GenerousTimeouts("goscore"), SandboxConfig.WithoutSync]));
         var listed = await gateway.Client.GetPageAsync("v1/invoices?source=goscore&limit=1");
         var knownId = listed["data"]!.AsArray()[0].Str("id")!;
         var afterList = sandbox.Requests.Count("goscore");

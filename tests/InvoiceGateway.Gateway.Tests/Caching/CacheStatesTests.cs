@@ -14,7 +14,7 @@ public sealed class CacheStatesTests
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
         await using var gateway = await GatewayServer.StartAsync(
-            SandboxConfig.ForAdmin(sandbox, GatewayCalls.GenerousTimeouts("sendcloud")), clientKey: SandboxConfig.AdminKey);
+            SandboxConfig.ForAdmin(sandbox, [.. GatewayCalls.GenerousTimeouts("sendcloud"), SandboxConfig.WithoutSync]), clientKey: SandboxConfig.AdminKey);
 
         using var miss = await gateway.Client.RequestAsync("v1/invoices/sendcloud:1");
         Assert.Equal(1, sandbox.Requests.Count("sendcloud"));
@@ -105,7 +105,7 @@ public sealed class CacheStatesTests
     public async Task List_WithCacheControlNoCache_ReadsTheUpstreamAgainWhileAPlainRequestIsServedFromCache()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.ForAdmin(sandbox, GatewayCalls.GenerousTimeouts("sendcloud")), clientKey: SandboxConfig.AdminKey);
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.ForAdmin(sandbox, [.. GatewayCalls.GenerousTimeouts("sendcloud"), SandboxConfig.WithoutSync]), clientKey: SandboxConfig.AdminKey);
         const string url = "v1/invoices?source=sendcloud";
 
         var first = await gateway.Client.GetPageAsync(url);

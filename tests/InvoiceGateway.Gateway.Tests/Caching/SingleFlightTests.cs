@@ -16,7 +16,7 @@ public sealed class SingleFlightTests
     public async Task List_When100RequestsArriveAtOnceOnAColdKey_ReachesTheUpstreamOnce()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, GatewayCalls.GenerousTimeouts("sendcloud")));
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, [.. GatewayCalls.GenerousTimeouts("sendcloud"), SandboxConfig.WithoutSync]));
 
         var answers = await FireAsync(sandbox, gateway, "v1/invoices?source=sendcloud");
 
@@ -31,7 +31,7 @@ public sealed class SingleFlightTests
     public async Task Get_When100RequestsArriveAtOnceOnAColdKey_ReachesTheUpstreamOnce()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, GatewayCalls.GenerousTimeouts("sendcloud")));
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, [.. GatewayCalls.GenerousTimeouts("sendcloud"), SandboxConfig.WithoutSync]));
 
         var answers = await FireAsync(sandbox, gateway, "v1/invoices/sendcloud:1");
 

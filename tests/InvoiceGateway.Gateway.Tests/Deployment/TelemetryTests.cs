@@ -25,7 +25,7 @@ public sealed class TelemetryTests
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 25 }, cancellationToken: ct);
         var exported = new Spans();
         await using var gateway = await GatewayServer.StartAsync(
-            SandboxConfig.For(sandbox), services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(exported)));
+            SandboxConfig.For(sandbox, SandboxConfig.WithoutSync), services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(exported)));
 
         (await gateway.Client.GetAsync("v1/invoices?limit=5", ct)).EnsureSuccessStatusCode();
         var cold = await TraceOfRequestAsync(exported, gateway, 1);
@@ -74,7 +74,7 @@ public sealed class TelemetryTests
         sandbox.Faults.Set("sendcloud", new SandboxFault { Status = 500 });
         var exported = new Spans();
         var logs = new ScopedLogs();
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox), services =>
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, SandboxConfig.WithoutSync), services =>
         {
             services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(exported));
             services.AddSingleton<ILoggerProvider>(logs);

@@ -163,7 +163,7 @@ public sealed class AuthenticationTests(KeyedGatewayFixture fixture) : IClassFix
     public async Task AdminEndpoints_WhenNoKeysAreConfigured_Are403_ReadsAreAnonymous_AndAWarningIsLoggedAtStartup()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: TestContext.Current.CancellationToken);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox));
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox, SandboxConfig.WithoutSync));
         var warnings = gateway.Logs.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal)).ToArray();
 
         Assert.Single(warnings, l => l.Contains("No API keys are configured", StringComparison.Ordinal));

@@ -22,8 +22,8 @@ internal sealed class InvoicePage
 
     public InvoiceCursor? Next { get; }
 
-    /// <summary>A filter's candidates are merged on their own when at most this share (1/n) of the snapshot.</summary>
-    private const int SelectiveShare = 8;
+    /// <summary>About how many sorted candidate positions cost as much as testing one invoice in a scan.</summary>
+    private const double PositionsPerTest = 10;
 
     public static InvoicePage Build(IEnumerable<SourceSnapshot> snapshots, InvoiceQuery query)
     {
@@ -38,8 +38,9 @@ internal sealed class InvoicePage
                 continue;
             }
 
-            // Candidates are worth it when they are few: a dense filter finds its page within the first positions anyway.
-            if (snapshot.Index.Candidates(query) is { } candidates && candidates.Length <= view.Indexes.Length / SelectiveShare)
+            // Sorting k candidates' positions costs about k log k per request; a scan finds limit + 1 of them after testing
+            // about (limit + 1) n / k invoices. A dense filter finds its page within the first positions anyway.
+            if (snapshot.Index.Candidates(query) is { } candidates && Selective(candidates.Length, view.Indexes.Length - start, query.Limit))
             {
                 var positions = new int[candidates.Length];
                 var rank = view.Positions;
@@ -102,6 +103,9 @@ internal sealed class InvoicePage
 
         return new InvoicePage(items, next);
     }
+
+    private static bool Selective(int candidates, int remaining, int limit) =>
+        candidates * Math.Log2(candidates + 2) < PositionsPerTest * (limit + 1) * ((double)remaining / Math.Max(candidates, 1));
 
     private static int FirstAfter(SourceSnapshot snapshot, SortedView view, InvoiceOrder order, InvoiceCursor after)
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using InvoiceGateway.Gateway.Events;
 using InvoiceGateway.Gateway.Tests.Infrastructure;
 using InvoiceGateway.Gateway.Tests.Tenancy;
+using InvoiceGateway.Gateway.Tests.Webhooks;
 using InvoiceGateway.Sandbox;
 using InvoiceGateway.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -144,15 +145,18 @@ public sealed class SyncTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task TwoReplicasOnOnePostgresAndRedis_OneChangeIsOneEvent()
+    public async Task TwoReplicasOnOnePostgresAndRedis_OneChangeIsOneEvent_AndOneDelivery()
     {
         await using var redis = await RedisServer.StartAsync(Ct);
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 2 }, cancellationToken: Ct);
-        var settings = TenantSetup.For(sandbox, ("Gateway:Database", await postgres.CreateDatabaseAsync()), ("Gateway:Redis", redis.Configuration));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = TenantSetup.For(sandbox, ("Gateway:Database", await postgres.CreateDatabaseAsync()), ("Gateway:Redis", redis.Configuration),
+            ("Gateway:Webhooks:AllowInsecure", "true"));
         await using var one = await GatewayServer.StartAsync(settings);
         await using var other = await GatewayServer.StartAsync(settings);
         using var tenantOnOne = await TenantSetup.TenantClientAsync(one, "replicas");
         using var tenantOnOther = TenantSetup.Client(other, (string)tenantOnOne.DefaultRequestHeaders.GetValues("X-Api-Key").Single());
+        var webhook = await WebhookSetup.RegisterAsync(tenantOnOther, receiver.Url, EventTypes.InvoiceUpdated);
         await SyncFeed.ConnectAsync(tenantOnOne, "books", "c44");
         var (first, cursor) = await SyncFeed.FollowAsync(tenantOnOther, null, e => e.Has(EventTypes.ConnectionSynced));
         Assert.Single(first);
@@ -160,13 +164,24 @@ public sealed class SyncTests(PostgresFixture postgres)
         var id = SyncFeed.GoScoreId(44, 0);
         await sandbox.ChangeAsync(HttpMethod.Patch, $"_sandbox/data/goscore/invoices/{id}?list=c44", """{"amount":99.99}""");
         var (events, afterChange) = await SyncFeed.FollowAsync(tenantOnOther, cursor, e => e.Has(EventTypes.InvoiceUpdated));
+        var updated = Assert.Single(events);
+        Assert.Equal("books:" + id, updated.Str("invoiceId"));
 
-        // Both replicas keep reading (each a Ttl of 1 s); still exactly one event, in either replica's feed.
-        var (later, _) = await SyncFeed.FollowAsync(tenantOnOne, afterChange, _ => false, polls: 1);
-        Assert.Equal("books:" + id, Assert.Single(events).Str("invoiceId"));
+        // One delivery of it, sent by one of the two dispatchers (each polls the shared outbox and is woken by its own events).
+        var received = Assert.Single(await receiver.WaitForAsync(1));
+        Assert.Equal(updated.Str("id"), received.Headers["webhook-id"]);
+        new StandardWebhooks.StandardWebhook(webhook.Str("secret")!).Verify(received.Body, received.AsHeaderDictionary());
+        var log = JsonNode.Parse(await tenantOnOne.GetStringAsync($"v1/webhooks/{webhook.Str("id")}/deliveries", Ct))!.AsArray();
+        var delivery = await WebhookSetup.WaitForDeliveryAsync(tenantOnOne, webhook.Str("id")!, Assert.Single(log).Str("id")!, d => d.Str("status") == "succeeded");
+        Assert.Equal(1, WebhookSetup.AttemptCount(delivery));
+
+        // Both replicas keep reading (each a Ttl of 1 s) and polling the outbox; still exactly one event and one delivery.
+        var (later, _) = await SyncFeed.FollowAsync(tenantOnOne, afterChange, _ => false, polls: 2);
         Assert.Empty(later);
         var everything = (await SyncFeed.FollowAsync(tenantOnOne, null, e => e.Count >= 2, polls: 1)).Events;
         Assert.Equal([EventTypes.ConnectionSynced, EventTypes.InvoiceUpdated], everything.Select(e => e.Str("type")));
+        Assert.Single(receiver.Received);
+        Assert.Single(JsonNode.Parse(await tenantOnOther.GetStringAsync($"v1/webhooks/{webhook.Str("id")}/deliveries", Ct))!.AsArray());
     }
 
     [Fact]

@@ -68,41 +68,60 @@ public sealed class WebhookRetryTests
     }
 
     [Fact]
-    public async Task TheGatewayStoppedBetweenAttempts_DeliversAfterItStartsAgain_OnTheSameDatabase()
+    public async Task TheGatewayStoppedAfterEachFailedAttempt_DeliversOnTheFourthAfterItStartsAgain_OnTheSameDatabase()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ig-hooks-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
             await using var receiver = await WebhookReceiver.StartAsync();
-            receiver.AnswerNext(503);
-            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-            string id, deliveryId, secret;
-            DateTimeOffset next;
-            await using (var first = await GatewayServer.StartAsync(WebhookSetup.Settings(allowInsecure: true, dataDirectory), s => s.AddSingleton<TimeProvider>(clock)))
+            receiver.AnswerNext(500, 500, 500);
+            string? id = null, deliveryId = null, secret = null;
+            var startAt = DateTimeOffset.UtcNow;
+
+            // Three lives of the gateway, each making one failed attempt and stopped before the retry it scheduled.
+            for (var life = 1; life <= 3; life++)
             {
-                using var client = TenantSetup.Client(first, TenantSetup.AppKey, "hooks-restart");
-                var created = await WebhookSetup.RegisterAsync(client, receiver.Url);
-                (id, secret) = (created.Str("id")!, created.Str("secret")!);
-                deliveryId = await WebhookSetup.PingAsync(client, id);
-                var failed = await WebhookSetup.WaitForDeliveryAsync(client, id, deliveryId, d => WebhookSetup.AttemptCount(d) == 1);
-                next = failed["nextAttemptAt"]!.GetValue<DateTimeOffset>();
+                var clock = new FakeTimeProvider(startAt);
+                await using var gateway = await GatewayServer.StartAsync(WebhookSetup.Settings(allowInsecure: true, dataDirectory), s => s.AddSingleton<TimeProvider>(clock));
+                using var client = TenantSetup.Client(gateway, TenantSetup.AppKey, "hooks-restart");
+                if (id is null)
+                {
+                    var created = await WebhookSetup.RegisterAsync(client, receiver.Url);
+                    (id, secret) = (created.Str("id")!, created.Str("secret")!);
+                    deliveryId = await WebhookSetup.PingAsync(client, id);
+                }
+
+                var failed = await WebhookSetup.WaitForDeliveryAsync(client, id, deliveryId!, d => WebhookSetup.AttemptCount(d) == life);
+                Assert.Equal("pending", failed.Str("status"));
+                Assert.Equal(life, receiver.Received.Count);
+
+                // The next life starts just after the retry fell due: the schedule is in the database, not in the process.
+                startAt = failed["nextAttemptAt"]!.GetValue<DateTimeOffset>().AddSeconds(1);
             }
 
-            Assert.Single(receiver.Received);
+            var last = new FakeTimeProvider(startAt);
+            await using var fourth = await GatewayServer.StartAsync(WebhookSetup.Settings(allowInsecure: true, dataDirectory), s => s.AddSingleton<TimeProvider>(last));
+            using var again = TenantSetup.Client(fourth, TenantSetup.AppKey, "hooks-restart");
+            var delivered = await WebhookSetup.WaitForDeliveryAsync(again, id!, deliveryId!, d => d.Str("status") == "succeeded");
 
-            // Started again later: the schedule in the database says the retry is due.
-            var later = new FakeTimeProvider(next.AddSeconds(1));
-            await using var second = await GatewayServer.StartAsync(WebhookSetup.Settings(allowInsecure: true, dataDirectory), s => s.AddSingleton<TimeProvider>(later));
-            using var again = TenantSetup.Client(second, TenantSetup.AppKey, "hooks-restart");
-            var delivered = await WebhookSetup.WaitForDeliveryAsync(again, id, deliveryId, d => d.Str("status") == "succeeded");
+            // The log shows the backoff across the restarts: each attempt after the one its predecessor scheduled.
+            var attempts = delivered["attempts"]!.AsArray().Select(a => a!.AsObject()).ToArray();
+            Assert.Equal([500, 500, 500, 200], attempts.Select(a => a["statusCode"]!.GetValue<int>()));
+            double[] nominal = [10, 40, 160];
+            for (var i = 0; i < 3; i++)
+            {
+                var scheduled = attempts[i]["nextAttemptAt"]!.GetValue<DateTimeOffset>();
+                Assert.InRange((scheduled - attempts[i]["at"]!.GetValue<DateTimeOffset>()).TotalSeconds, nominal[i] * 0.8, nominal[i] * 1.2);
+                Assert.Equal(scheduled.AddSeconds(1), attempts[i + 1]["at"]!.GetValue<DateTimeOffset>());
+            }
 
-            Assert.Equal(2, WebhookSetup.AttemptCount(delivered));
-            Assert.Equal([503, 200], delivered["attempts"]!.AsArray().Select(a => a!["statusCode"]!.GetValue<int>()));
-            var received = await receiver.WaitForAsync(2);
-            Assert.Equal(2, received.Length);
-            Assert.Equal(received[0].Headers["webhook-id"], received[1].Headers["webhook-id"]);
-            var timestamp = DateTimeOffset.FromUnixTimeSeconds(long.Parse(received[1].Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(new StandardWebhook(secret).Sign(received[1].Headers["webhook-id"], timestamp, received[1].Body), received[1].Headers["webhook-signature"]);
+            var received = await receiver.WaitForAsync(4);
+            Assert.Equal([500, 500, 500, 200], received.Select(r => r.Answered));
+            Assert.Single(received.Select(r => r.Headers["webhook-id"]).Distinct());
+            // Signed for the moment it was sent (the gateway's clock is minutes ahead: verified against that, not now).
+            var timestamp = DateTimeOffset.FromUnixTimeSeconds(long.Parse(received[3].Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(last.GetUtcNow().ToUnixTimeSeconds(), timestamp.ToUnixTimeSeconds());
+            Assert.Equal(new StandardWebhook(secret!).Sign(received[3].Headers["webhook-id"], timestamp, received[3].Body), received[3].Headers["webhook-signature"]);
         }
         finally
         {

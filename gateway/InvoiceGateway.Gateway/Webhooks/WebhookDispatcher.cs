@@ -10,9 +10,9 @@ namespace InvoiceGateway.Gateway.Webhooks;
 
 /// <summary>
 /// Turns the event log into deliveries (one per event per enabled webhook of the event's tenant that asked for
-/// its type), and sends due deliveries from this outbox in the database, so a restart loses nothing: each delivery is
-/// claimed with a lease (a conditional UPDATE, so of several replicas exactly one sends it; a crashed
-/// replica's lease runs out), sent, and its attempt recorded with the next attempt's time. A failed attempt
+/// its type), and sends due deliveries from this outbox in the database, so a restart loses nothing: due deliveries are
+/// claimed in batches with a lease (one conditional UPDATE, so of several replicas exactly one sends each; a crashed
+/// replica's lease runs out), sent, and their attempts recorded with the next attempts' times in one transaction. A failed attempt
 /// is retried with exponential backoff and jitter until 24 h have passed, then the delivery is failed; a
 /// webhook whose attempts have all failed for 5 days is disabled. Deliveries of one webhook that share an
 /// ordering key (an invoice) go one at a time, in event order. Woken by new work in this process, and
@@ -42,9 +42,14 @@ internal sealed partial class WebhookDispatcher(
     /// <summary>How often the outbox is looked at without a wake-up: work another replica stored.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
 
-    private const int Batch = 16;
+    /// <summary>
+    /// Deliveries claimed, sent and recorded together: one claiming statement and one recording transaction per batch,
+    /// not one per delivery (on SQLite each write transaction is a sync to disk). <see cref="Batch"/> /
+    /// <see cref="Parallelism"/> sends of at most <see cref="WebhookSender.Timeout"/> each (40 s) stay within the lease.
+    /// </summary>
+    private const int Batch = 64;
+    private const int Parallelism = 16;
     private const int FanOutBatch = 200;
-    private const int Parallelism = 8;
 
     /// <summary>How often finished deliveries past the retention are deleted.</summary>
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
@@ -257,8 +262,7 @@ internal sealed partial class WebhookDispatcher(
                 break;
             }
 
-            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (id, token) => await AttemptAsync(id, token).ConfigureAwait(false)).ConfigureAwait(false);
+            await SendBatchAsync(claimed, cancellationToken).ConfigureAwait(false);
         }
 
         // The next one this replica could send (it may be due already: the clock may have moved meanwhile), or the
@@ -286,7 +290,12 @@ internal sealed partial class WebhookDispatcher(
                 e.WebhookId == d.WebhookId && e.OrderingKey == d.OrderingKey && e.Status == DeliveryStatus.Pending && e.Sequence < d.Sequence));
     }
 
-    private async Task<List<string>> ClaimAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to <see cref="Batch"/> due deliveries with one UPDATE ... RETURNING: of several replicas that chose the
+    /// same deliveries, each gets the ones its statement still found unleased (PostgreSQL: rows another replica's claim
+    /// is locking are skipped, not waited for). Returns them with their webhooks, in the order they fell due.
+    /// </summary>
+    private async Task<List<Claimed>> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
@@ -297,56 +306,97 @@ internal sealed partial class WebhookDispatcher(
             .Select(d => d.Id)
             .Take(Batch)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-
-        var deliveries = db.WebhookDeliveries.IgnoreQueryFilters();
-        DateTimeOffset? until = now + Lease;
-        var claimed = new List<string>(candidates.Count);
-        foreach (var id in candidates)
+        if (candidates.Count == 0)
         {
-            // Of several replicas that chose the same delivery, the one whose UPDATE still finds it unleased sends it.
-            var rows = await deliveries
-                .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil <= now))
-                .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeaseUntil, until), cancellationToken).ConfigureAwait(false);
-            if (rows == 1)
-            {
-                claimed.Add(id);
-            }
+            return [];
         }
 
-        return claimed;
+        var ids = await LeaseAsync(db, candidates, now, now + Lease, cancellationToken).ConfigureAwait(false);
+        var deliveries = await db.WebhookDeliveries.IgnoreQueryFilters().AsNoTracking().Where(d => ids.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+        var webhookIds = deliveries.Values.Select(d => d.WebhookId).Distinct(StringComparer.Ordinal).ToArray();
+        var webhooks = await db.Webhooks.IgnoreQueryFilters().AsNoTracking().Where(w => webhookIds.Contains(w.Id))
+            .ToDictionaryAsync(w => w.Id, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+
+        // A webhook deleted meanwhile took its deliveries with it.
+        return [.. candidates.Where(ids.Contains).Select(id => deliveries.GetValueOrDefault(id) is { } d && webhooks.GetValueOrDefault(d.WebhookId) is { } w ? new Claimed(d, w) : null)
+            .OfType<Claimed>()];
     }
 
-    private async Task AttemptAsync(string id, CancellationToken cancellationToken)
+    private static async Task<HashSet<string>> LeaseAsync(GatewayDb db, List<string> candidates, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
-        var delivery = await db.WebhookDeliveries.IgnoreQueryFilters().AsNoTracking()
-            .FirstOrDefaultAsync(d => d.Id == id, cancellationToken).ConfigureAwait(false);
-        var webhook = delivery is null
-            ? null
-            : await db.Webhooks.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(w => w.Id == delivery.WebhookId, cancellationToken).ConfigureAwait(false);
-        if (delivery is null || webhook is null)
-        {
-            return; // deleted meanwhile
-        }
-
-        // Everything written from here on is the delivery's tenant's, and the context's checks hold it to that.
-        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(delivery.TenantId);
-        var startedAt = time.GetUtcNow();
-        AttemptOutcome outcome;
+        // Raw SQL: EF Core's ExecuteUpdate answers a count, not which rows; both providers have RETURNING. The times are
+        // Unix milliseconds in both (see GatewayDb).
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            outcome = await SendAsync(webhook, delivery, cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            var names = string.Join(", ", candidates.Select((_, i) => "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            const string Unleased = "\"Status\" = @pending AND (\"LeaseUntil\" IS NULL OR \"LeaseUntil\" <= @now)";
+            var chosen = db.Database.IsNpgsql()
+                ? $"SELECT \"Id\" FROM \"webhook_deliveries\" WHERE \"Id\" IN ({names}) AND {Unleased} FOR UPDATE SKIP LOCKED"
+                : names;
+            command.CommandText = $"UPDATE \"webhook_deliveries\" SET \"LeaseUntil\" = @until WHERE \"Id\" IN ({chosen}) AND {Unleased} RETURNING \"Id\"";
+            Add(command, "until", until.ToUnixTimeMilliseconds());
+            Add(command, "now", now.ToUnixTimeMilliseconds());
+            Add(command, "pending", DeliveryStatus.Pending);
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                Add(command, "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), candidates[i]);
+            }
+
+            var leased = new HashSet<string>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                leased.Add(reader.GetString(0));
+            }
+
+            return leased;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Add(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>Sends a claimed batch (<see cref="Parallelism"/> at a time) and records every attempt in one transaction.</summary>
+    private async Task SendBatchAsync(List<Claimed> claimed, CancellationToken cancellationToken)
+    {
+        var attempts = new Attempt?[claimed.Count];
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (i, token) =>
+                {
+                    var startedAt = time.GetUtcNow();
+                    var outcome = await SendAsync(claimed[i].Webhook, claimed[i].Delivery, token).ConfigureAwait(false);
+                    attempts[i] = new Attempt(claimed[i].Delivery.Id, startedAt, outcome);
+                }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: not an attempt. Let another replica (or this one, restarted) have it at once.
-            await db.WebhookDeliveries.Where(d => d.Id == id)
+            // Shutting down: what was sent is recorded; the rest was not an attempt, and another replica (or this one,
+            // restarted) may have it at once.
+            await RecordAsync([.. attempts.OfType<Attempt>()]).ConfigureAwait(false);
+            await using var scope = scopes.CreateAsyncScope();
+            var unsent = claimed.Where((_, i) => attempts[i] is null).Select(c => c.Delivery.Id).ToArray();
+            await scope.ServiceProvider.GetRequiredService<GatewayDb>().WebhookDeliveries.IgnoreQueryFilters()
+                .Where(d => unsent.Contains(d.Id) && d.Status == DeliveryStatus.Pending)
                 .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
-        await RecordAsync(db, id, startedAt, outcome).ConfigureAwait(false);
+        await RecordAsync([.. attempts.OfType<Attempt>()]).ConfigureAwait(false);
     }
 
     private async Task<AttemptOutcome> SendAsync(WebhookRecord webhook, WebhookDeliveryRecord delivery, CancellationToken cancellationToken)
@@ -366,16 +416,55 @@ internal sealed partial class WebhookDispatcher(
             : new AttemptOutcome(null, "refused: the webhook's url is not an absolute URL", 0);
     }
 
-    private async Task RecordAsync(GatewayDb db, string id, DateTimeOffset startedAt, AttemptOutcome outcome)
+    /// <summary>
+    /// Records a batch of attempts in one transaction (one save per tenant: the context holds each save to one tenant's
+    /// rows), in the order they were claimed, so a webhook's failing streak reads them in order.
+    /// </summary>
+    private async Task RecordAsync(IReadOnlyList<Attempt> attempts)
     {
-        var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == id).ConfigureAwait(false);
-        var webhook = delivery is null ? null : await db.Webhooks.FirstOrDefaultAsync(w => w.Id == delivery.WebhookId).ConfigureAwait(false);
-        if (delivery is null || webhook is null)
+        if (attempts.Count == 0)
         {
             return;
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
+        var ids = attempts.Select(a => a.DeliveryId).ToArray();
+        var deliveries = await db.WebhookDeliveries.IgnoreQueryFilters().Where(d => ids.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, StringComparer.Ordinal).ConfigureAwait(false);
+        var webhookIds = deliveries.Values.Select(d => d.WebhookId).Distinct(StringComparer.Ordinal).ToArray();
+        var webhooks = await db.Webhooks.IgnoreQueryFilters().Where(w => webhookIds.Contains(w.Id))
+            .ToDictionaryAsync(w => w.Id, StringComparer.Ordinal).ConfigureAwait(false);
+
         var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var group in attempts.GroupBy(a => deliveries.GetValueOrDefault(a.DeliveryId)?.TenantId, StringComparer.Ordinal))
+        {
+            if (group.Key is null)
+            {
+                continue; // deleted meanwhile (with its webhook)
+            }
+
+            tenant.Set(group.Key);
+            foreach (var attempt in group)
+            {
+                var delivery = deliveries[attempt.DeliveryId];
+                if (webhooks.GetValueOrDefault(delivery.WebhookId) is { } webhook)
+                {
+                    Apply(db, delivery, webhook, attempt, now);
+                }
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void Apply(GatewayDb db, WebhookDeliveryRecord delivery, WebhookRecord webhook, Attempt attempt, DateTimeOffset now)
+    {
+        var (_, startedAt, outcome) = attempt;
         delivery.AttemptCount++;
         delivery.LastStatusCode = outcome.StatusCode;
         delivery.LeaseUntil = null;
@@ -422,7 +511,6 @@ internal sealed partial class WebhookDispatcher(
             DurationMs = outcome.DurationMs,
             NextAttemptAt = next,
         });
-        await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Until <paramref name="due"/> (at most <see cref="Poll"/>), or until woken.</summary>
@@ -461,4 +549,10 @@ internal sealed partial class WebhookDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} of tenant {TenantId} disabled: its attempts have failed for 5 days.")]
     private static partial void LogWebhookDisabled(ILogger logger, string webhookId, string tenantId);
+
+    /// <summary>A delivery this replica holds the lease of, and its webhook as it was when claimed.</summary>
+    private sealed record Claimed(WebhookDeliveryRecord Delivery, WebhookRecord Webhook);
+
+    /// <summary>One attempt made, to be recorded.</summary>
+    private sealed record Attempt(string DeliveryId, DateTimeOffset StartedAt, AttemptOutcome Outcome);
 }

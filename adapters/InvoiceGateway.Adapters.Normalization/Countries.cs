@@ -13,7 +13,7 @@ namespace InvoiceGateway.Adapters.Normalization;
 /// </summary>
 public static class Countries
 {
-    private static readonly (FrozenSet<string> Alpha2, FrozenDictionary<string, string> Lookup) Table = Load();
+    private static readonly (FrozenSet<string> Alpha2, FrozenDictionary<string, string> Lookup, FrozenDictionary<string, string> AsWritten) Table = Load();
 
     /// <summary>The ISO 3166-1 alpha-2 code of a country code or name, or <c>null</c> when blank or not a country.</summary>
     /// <param name="value">The upstream value.</param>
@@ -36,6 +36,12 @@ public static class Countries
                 "EL" => "GR", // The EU's code for Greece (VAT numbers), GR in ISO 3166.
                 _ => Table.Alpha2.Contains(code) ? code : null,
             };
+        }
+
+        // The table's own spellings are answered without building the comparison key (the profile's Countries.Key).
+        if (Table.AsWritten.TryGetValue(text, out var written))
+        {
+            return written;
         }
 
         return Table.Lookup.TryGetValue(Key(text), out var found) ? found : null;
@@ -66,13 +72,14 @@ public static class Countries
         return key.ToString();
     }
 
-    private static (FrozenSet<string>, FrozenDictionary<string, string>) Load()
+    private static (FrozenSet<string>, FrozenDictionary<string, string>, FrozenDictionary<string, string>) Load()
     {
         using var stream = typeof(Countries).Assembly.GetManifestResourceStream("InvoiceGateway.Adapters.Normalization.Countries.txt")
             ?? throw new InvalidOperationException("The country table is not embedded.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var alpha2 = new HashSet<string>(StringComparer.Ordinal);
         var lookup = new Dictionary<string, string>(StringComparer.Ordinal);
+        var spellings = new List<string>();
         while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0 || line[0] == '#')
@@ -83,12 +90,29 @@ public static class Countries
             var fields = line.Split('|');
             alpha2.Add(fields[0]);
             lookup[fields[1]] = fields[0];
+            spellings.Add(fields[1]);
             foreach (var name in fields[2].Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
                 lookup[Key(name)] = fields[0];
+                spellings.Add(name);
             }
         }
 
-        return (alpha2.ToFrozenSet(StringComparer.Ordinal), lookup.ToFrozenDictionary(StringComparer.Ordinal));
+        // Each spelling (as written, upper and lower case) mapped to what the key lookup gives for it, so the shortcut
+        // can never answer differently from the full comparison.
+        var asWritten = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var spelling in spellings)
+        {
+            foreach (var variant in (ReadOnlySpan<string>)[spelling, spelling.ToUpperInvariant(), spelling.ToLowerInvariant()])
+            {
+                if (variant.Trim().Length == variant.Length && variant.Length != 2 && lookup.TryGetValue(Key(variant), out var code))
+                {
+                    asWritten[variant] = code;
+                }
+            }
+        }
+
+        return (alpha2.ToFrozenSet(StringComparer.Ordinal), lookup.ToFrozenDictionary(StringComparer.Ordinal),
+            asWritten.ToFrozenDictionary(StringComparer.Ordinal));
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace InvoiceGateway.Adapters.Normalization;
 
 /// <summary>
@@ -79,16 +77,18 @@ public static class OrganizationNumbers
 
     private static string Compact(string value)
     {
-        var compact = new StringBuilder(value.Length);
+        // On the stack for the usual short value (no StringBuilder per party, as the profile showed).
+        var compact = value.Length <= 128 ? stackalloc char[value.Length] : new char[value.Length];
+        var length = 0;
         foreach (var c in value)
         {
             if (!char.IsWhiteSpace(c) && c is not ('.' or '-'))
             {
-                compact.Append(char.ToUpperInvariant(c));
+                compact[length++] = char.ToUpperInvariant(c);
             }
         }
 
-        return compact.ToString();
+        return new string(compact[..length]);
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');

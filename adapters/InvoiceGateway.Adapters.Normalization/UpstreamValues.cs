@@ -11,6 +11,9 @@ namespace InvoiceGateway.Adapters.Normalization;
 /// </summary>
 public sealed class UpstreamValues
 {
+    /// <summary>The date-time formats read (with <c>DateTimeStyles.AssumeUniversal</c>) after a mapping's own formats: RFC 3339 and its space-separated form.</summary>
+    public static IReadOnlyList<string> DateTimeFormatsRead => DateTimeFormats;
+
     private static readonly string[] DateTimeFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
@@ -48,19 +51,21 @@ public sealed class UpstreamValues
         }
 
         var text = value.Trim();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (IsoDates.TryReadDay(text, out var date)
+            || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
             return date;
         }
 
-        if (formats.Length > 0 && System.DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact))
+        if (formats.Length > 0 && (IsoDates.TryReadExact(text, formats, out var exact)
+                || System.DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out exact)))
         {
             return DateOnly.FromDateTime(exact);
         }
 
-        if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal, out var dateTime))
+        if (IsoDates.TryReadDateTime(text, out var dateTime)
+            || DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out dateTime))
         {
             // A date-time given for a date: its calendar day where the upstream wrote it.
             return DateOnly.FromDateTime(dateTime.DateTime);
@@ -86,19 +91,21 @@ public sealed class UpstreamValues
         }
 
         var text = value.Trim();
-        if (formats.Length > 0 && System.DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact))
+        if (formats.Length > 0 && (IsoDates.TryReadExact(text, formats, out var exact)
+                || System.DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out exact)))
         {
             return new DateTimeOffset(exact, TimeSpan.Zero);
         }
 
-        if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal, out var dateTime))
+        if (IsoDates.TryReadDateTime(text, out var dateTime)
+            || DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out dateTime))
         {
             return dateTime.ToUniversalTime();
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (IsoDates.TryReadDay(text, out var date)
+            || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
             return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         }
@@ -124,7 +131,8 @@ public sealed class UpstreamValues
         }
 
         var text = value.Trim();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (IsoDates.TryReadDay(text, out var date)
+            || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
             return new UpstreamMoment(date, null);
         }

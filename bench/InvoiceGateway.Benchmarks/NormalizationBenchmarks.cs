@@ -50,6 +50,10 @@ public class NormalizationBenchmarks
         }
     }
 
+    /// <summary>The upstream answers replayed, by request ("GET url"), with their body sizes.</summary>
+    internal static IEnumerable<(string Request, int Bytes)> ReplayedBodies() =>
+        Captured.Value.GetAwaiter().GetResult().Select(r => (r.Key, r.Value.Body.Length));
+
     [GlobalCleanup]
     public void Cleanup() => _sources.Dispose();
 
@@ -68,7 +72,7 @@ public class NormalizationBenchmarks
     [Benchmark(OperationsPerInvoke = PageSize, Description = "generic/dollr")]
     public Task<SourceListing> GenericDollr() => ListAsync("dollr");
 
-    private Task<SourceListing> ListAsync(string name) => _sources.Find(name)!.Reader.ListAsync(CancellationToken.None);
+    internal Task<SourceListing> ListAsync(string name) => _sources.Find(name)!.Reader.ListAsync(CancellationToken.None);
 
     /// <summary>Reads every source once from a real sandbox, keeping each upstream answer.</summary>
     private static async Task<Dictionary<string, CapturedResponse>> CaptureAsync()

@@ -21,6 +21,11 @@ public static class Program
         Console.Error.WriteLine("Benchmarks are meaningful in Release only: dotnet run -c Release --project bench/InvoiceGateway.Benchmarks");
         return 1;
 #else
+        if (args is ["profile", var source, var seconds])
+        {
+            return NormalizationLoop.Run(source, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("ShortRun-InProcess"))
             .AddDiagnoser(MemoryDiagnoser.Default)

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using InvoiceGateway.Adapters.Normalization;
 using InvoiceGateway.Contracts;
@@ -23,8 +24,7 @@ internal sealed class PathChoice(PayloadPath[] paths)
     {
         foreach (var candidate in paths)
         {
-            if (candidate.TryGet(entry, out value)
-                && (value.ValueKind != JsonValueKind.String || !string.IsNullOrWhiteSpace(value.GetString())))
+            if (candidate.TryGet(entry, out value) && (value.ValueKind != JsonValueKind.String || !IsBlank(value)))
             {
                 path = candidate;
                 return true;
@@ -37,6 +37,19 @@ internal sealed class PathChoice(PayloadPath[] paths)
     }
 
     /// <summary>The text of a scalar (numbers as written, booleans as <c>true</c>/<c>false</c>), or null for objects and arrays.</summary>
+    /// <summary>
+    /// Whether a string value is empty or white space, without making a string of it (the common case is a plain ASCII
+    /// value, whose raw bytes are its text; one with escapes or non-ASCII letters is decoded).
+    /// </summary>
+    private static bool IsBlank(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var text = raw[1..^1];
+        return text.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0 && !text.Contains((byte)'\\')
+            ? !text.ContainsAnyExcept((byte)' ')
+            : string.IsNullOrWhiteSpace(value.GetString());
+    }
+
     public static string? ScalarText(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
@@ -193,7 +206,8 @@ internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool d
 
     private DateOnly? DayOnly(string text)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (IsoDates.TryReadDay(text, out var date)
+            || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
             return date;
         }
@@ -201,10 +215,17 @@ internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool d
         foreach (var format in formats)
         {
             // A format the mapping gives without hours (e.g. dd.MM.yyyy) reads a day, not a moment.
-            if (!format.Contains('H', StringComparison.Ordinal) && !format.Contains('h', StringComparison.Ordinal)
-                && DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            if (!format.Contains('H', StringComparison.Ordinal) && !format.Contains('h', StringComparison.Ordinal))
             {
-                return date;
+                if (IsoDates.TryReadExact(text, format, out var day))
+                {
+                    return DateOnly.FromDateTime(day);
+                }
+
+                if (DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+                {
+                    return date;
+                }
             }
         }
 

@@ -101,7 +101,9 @@ public sealed class UpstreamMemoryTests
     public async Task List_WhenASourceSends200MegabytesAgainstA1MegabyteLimit_AllocatesFarLessThanThePayload(string failing)
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 5 }, cancellationToken: TestContext.Current.CancellationToken);
+        // Without the background sync: it would have read (and cached) the failing source before the fault is set.
         await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox,
+            SandboxConfig.WithoutSync,
             ($"Gateway:Sources:{failing}:Resilience:MaxResponseBytes", LimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ($"Gateway:Sources:{failing}:Timeout", "00:00:30"),
             ($"Gateway:Sources:{failing}:Resilience:AttemptTimeout", "00:00:20"),

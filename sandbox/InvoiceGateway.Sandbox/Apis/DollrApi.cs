@@ -10,7 +10,8 @@ namespace InvoiceGateway.Sandbox.Apis;
 /// Dollr payment-link invoices (seed 004): <c>POST v1/jwt/client/obtain/token</c> with a JSON client id
 /// and secret answers <c>expires_in</c> in MINUTES; <c>GET v1/invoices/list</c> answers an unpaged array
 /// of summaries, <c>GET v1/invoices/retrieve/{id}</c> the detail with items and counterparty. Ids are
-/// numbers for some invoices and strings (<c>INV-00042</c>) for others.
+/// numbers for some invoices and strings (<c>INV-00042</c>) for others. The details change at run time through the
+/// control API (<c>_sandbox/data/dollr/invoices</c>); the list's summaries are the details without items and counterparty.
 /// </summary>
 internal sealed class DollrApi : UpstreamApi
 {
@@ -90,23 +91,28 @@ internal sealed class DollrApi : UpstreamApi
         ("School fees, term", 180), ("Solar panel installation", 900), ("Phone repair", 35), ("Tailoring, lappa suit", 45),
     ];
 
-    private readonly EntryList summaries;
-    private readonly EntryList details;
-    private readonly Dictionary<string, int> indexById;
+    private readonly MutableEntries invoices;
     private readonly TokenStore tokens;
+
+    /// <summary>The summaries of one snapshot of the details: the generated ones until the first change.</summary>
+    private volatile Summaries summaries;
 
     public DollrApi(SandboxOptions options, TimeProvider time)
         : base(4)
     {
-        (summaries, details, var ids) = Generate(options);
-        indexById = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        var (generatedSummaries, details, ids) = Generate(options);
+        var indexById = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (var i = 0; i < ids.Length; i++)
         {
             indexById[ids[i]] = i;
         }
 
+        invoices = new MutableEntries(details, "id", indexById);
+        summaries = new Summaries(invoices.Current, generatedSummaries);
         tokens = new TokenStore(time, TimeSpan.FromMinutes(TokenMinutes));
     }
+
+    public override MutableEntries? Data(string? list) => list is null ? invoices : null;
 
     protected override (string Amount, string Date, string Id) BrokenFields => ("total_amount", "due_date", "id");
 
@@ -248,17 +254,56 @@ internal sealed class DollrApi : UpstreamApi
             Header("WWW-Authenticate", "Bearer realm=\"api\""));
 
     public override ListShape Shape(HttpContext context, SandboxRoute route) =>
-        new(ListPrefix, summaries.Count > 0 ? summaries.Entry(0) : ReadOnlyMemory<byte>.Empty, ListSuffix);
+        CurrentSummaries() is { Count: > 0 } list ? new(ListPrefix, list.Entry(0), ListSuffix) : new(ListPrefix, ReadOnlyMemory<byte>.Empty, ListSuffix);
 
     public override void Map(IEndpointRouteBuilder group, SandboxRoute route, SandboxRuntime runtime)
     {
         MapToken(group, $"{Root}/v1/jwt/client/obtain/token", runtime, IssueTokenAsync);
         MapData(group, $"{Root}/v1/invoices/list", EndpointKind.List, route, runtime, (_, breakOne) =>
-            new Reply(StatusCodes.Status200OK, Page(ListPrefix, summaries, 0, summaries.Count, ListSuffix, breakOne)));
+        {
+            var list = CurrentSummaries();
+            return new Reply(StatusCodes.Status200OK, Page(ListPrefix, list, 0, list.Count, ListSuffix, breakOne));
+        });
         MapData(group, $"{Root}/v1/invoices/retrieve/{{id}}", EndpointKind.Detail, route, runtime, (context, breakOne) =>
-            indexById.TryGetValue((string?)context.Request.RouteValues["id"] ?? "", out var index)
-                ? Reply.Json(StatusCodes.Status200OK, breakOne ? Break(details.Entry(index)) : details.Entry(index))
-                : Reply.Json(StatusCodes.Status404NotFound, NotFoundBody));
+        {
+            var details = invoices.Current;
+            return details.IndexById.TryGetValue((string?)context.Request.RouteValues["id"] ?? "", out var index)
+                ? Reply.Json(StatusCodes.Status200OK, breakOne ? Break(details.List.Entry(index)) : details.List.Entry(index))
+                : Reply.Json(StatusCodes.Status404NotFound, NotFoundBody);
+        });
+    }
+
+    /// <summary>The list as the details are now: built again (once) after a change.</summary>
+    private EntryList CurrentSummaries()
+    {
+        var details = invoices.Current;
+        var known = summaries;
+        if (ReferenceEquals(known.Of, details))
+        {
+            return known.List;
+        }
+
+        var builder = new EntryList.Builder(details.List.Count, 500);
+        for (var i = 0; i < details.List.Count; i++)
+        {
+            using var document = JsonDocument.Parse(details.List.Entry(i));
+            var writer = builder.Begin();
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name is not ("invoice_items" or "counterparty"))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+            builder.End();
+        }
+
+        var list = builder.Build();
+        summaries = new Summaries(details, list);
+        return list;
     }
 
     private async Task<Reply> IssueTokenAsync(HttpContext context)
@@ -302,4 +347,6 @@ internal sealed class DollrApi : UpstreamApi
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private sealed record Summaries(MutableEntries.Snapshot Of, EntryList List);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using InvoiceGateway.Sandbox.Data;
 using InvoiceGateway.Sandbox.Serving;
 
@@ -10,6 +11,8 @@ namespace InvoiceGateway.Sandbox.Apis;
 /// Sendcloud invoices (seed 003): Basic public/secret key or an OAuth2 client-credentials token;
 /// <c>GET user/invoices</c> (unpaged, <c>items</c> a URL) and <c>GET user/invoices/{id}</c> (items as objects).
 /// Dates come day-first or RFC 3339; invoice 2 has <c>price_excl</c> above <c>price_incl</c> as in the docs' schema.
+/// The invoices (the detail's <c>invoice</c> objects, items as objects) change at run time through the control API
+/// (<c>_sandbox/data/sendcloud/invoices</c>); the list, with <c>items</c> as a URL, and the items follow them.
 /// </summary>
 internal sealed class SendcloudApi : UpstreamApi
 {
@@ -29,47 +32,42 @@ internal sealed class SendcloudApi : UpstreamApi
         "Surcharge: remote area", "Fuel surcharge", "Sendcloud Growth plan",
     ];
 
-    private readonly SendcloudInvoice[] invoices;
-    private readonly Dictionary<string, int> indexById;
-    private readonly EntryList details;
-    private readonly EntryList itemLists;
-    private readonly ConcurrentDictionary<string, EntryList> listsByBase = new(StringComparer.Ordinal);
+    private static readonly byte[] DetailPrefix = "{\"invoice\":"u8.ToArray();
+    private static readonly byte[] ItemsPrefix = "{\"items\":"u8.ToArray();
+
+    /// <summary>The generated invoices, from which the first list per base URL is written quickly.</summary>
+    private readonly SendcloudInvoice[] generated;
+    private readonly MutableEntries.Snapshot generatedSnapshot;
+    private readonly MutableEntries invoices;
+    private readonly ConcurrentDictionary<string, BaseList> listsByBase = new(StringComparer.Ordinal);
     private readonly TokenStore tokens;
 
     public SendcloudApi(SandboxOptions options, TimeProvider time)
         : base(1)
     {
-        invoices = Generate(options);
-        indexById = new Dictionary<string, int>(invoices.Length, StringComparer.Ordinal);
-        var detailBuilder = new EntryList.Builder(invoices.Length, 400);
-        var itemsBuilder = new EntryList.Builder(invoices.Length, 200);
-        for (var i = 0; i < invoices.Length; i++)
+        generated = Generate(options);
+        var indexById = new Dictionary<string, int>(generated.Length, StringComparer.Ordinal);
+        var builder = new EntryList.Builder(generated.Length, 400);
+        for (var i = 0; i < generated.Length; i++)
         {
-            var invoice = invoices[i];
+            var invoice = generated[i];
             indexById[invoice.Id.Format()] = i;
 
-            var writer = detailBuilder.Begin();
+            var writer = builder.Begin();
             writer.WriteStartObject();
-            writer.WriteStartObject("invoice");
             WriteFields(writer, invoice);
             writer.WritePropertyName("items");
             WriteItems(writer, invoice);
             writer.WriteEndObject();
-            writer.WriteEndObject();
-            detailBuilder.End();
-
-            writer = itemsBuilder.Begin();
-            writer.WriteStartObject();
-            writer.WritePropertyName("items");
-            WriteItems(writer, invoice);
-            writer.WriteEndObject();
-            itemsBuilder.End();
+            builder.End();
         }
 
-        details = detailBuilder.Build();
-        itemLists = itemsBuilder.Build();
+        invoices = new MutableEntries(builder.Build(), "id", indexById);
+        generatedSnapshot = invoices.Current;
         tokens = new TokenStore(time, TimeSpan.FromSeconds(3600));
     }
+
+    public override MutableEntries? Data(string? list) => list is null ? invoices : null;
 
     protected override (string Amount, string Date, string Id) BrokenFields => ("price_incl", "date", "id");
 
@@ -143,42 +141,102 @@ internal sealed class SendcloudApi : UpstreamApi
             return new Reply(StatusCodes.Status200OK, Page(ListPrefix, list, 0, list.Count, ListSuffix, breakOne));
         });
         MapData(group, $"{Root}/user/invoices/{{id}}", EndpointKind.Detail, route, runtime, (context, breakOne) =>
-            Find(context.Request, out var index)
-                ? Reply.Json(StatusCodes.Status200OK, breakOne ? Break(details.Entry(index), "invoice") : details.Entry(index))
-                : NotFound(context.Request));
+        {
+            if (Find(context.Request) is not { } invoice)
+            {
+                return NotFound(context.Request);
+            }
+
+            var detail = Wrap(DetailPrefix, invoice.Span);
+            return Reply.Json(StatusCodes.Status200OK, breakOne ? Break(detail, "invoice") : detail);
+        });
         MapData(group, $"{Root}/user/invoices/{{id}}/items", EndpointKind.Detail, route, runtime, (context, _) =>
-            Find(context.Request, out var index)
-                ? Reply.Json(StatusCodes.Status200OK, itemLists.Entry(index))
-                : NotFound(context.Request));
+        {
+            if (Find(context.Request) is not { } invoice)
+            {
+                return NotFound(context.Request);
+            }
+
+            using var document = JsonDocument.Parse(invoice);
+            return Reply.Json(StatusCodes.Status200OK, Wrap(ItemsPrefix, document.RootElement.TryGetProperty("items", out var items)
+                ? System.Text.Encoding.UTF8.GetBytes(items.GetRawText()) : "[]"u8));
+        });
     }
 
-    private bool Find(HttpRequest request, out int index) =>
-        indexById.TryGetValue((string?)request.RouteValues["id"] ?? "", out index);
+    private ReadOnlyMemory<byte>? Find(HttpRequest request)
+    {
+        var current = invoices.Current;
+        // Typed: a bare null would become an empty ReadOnlyMemory (it converts from a null array), not "none".
+        return current.IndexById.TryGetValue((string?)request.RouteValues["id"] ?? "", out var index) ? current.List.Entry(index) : (ReadOnlyMemory<byte>?)null;
+    }
 
-    /// <summary>The list as seen from one base URL: its <c>items</c> URLs point back at the sandbox the client reached.</summary>
+    /// <summary><paramref name="prefix"/>, the JSON value, and the closing brace.</summary>
+    private static byte[] Wrap(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> value)
+    {
+        var bytes = new byte[prefix.Length + value.Length + 1];
+        prefix.CopyTo(bytes);
+        value.CopyTo(bytes.AsSpan(prefix.Length));
+        bytes[^1] = (byte)'}';
+        return bytes;
+    }
+
+    /// <summary>
+    /// The list as seen from one base URL (its <c>items</c> URLs point back at the sandbox the client reached), as the
+    /// invoices are now: written again (once per base URL) after a change.
+    /// </summary>
     private EntryList ListFor(HttpRequest request, SandboxRoute route)
     {
         var baseUrl = route.UrlOf(request, Root);
-        if (listsByBase.TryGetValue(baseUrl, out var list))
+        var current = invoices.Current;
+        if (listsByBase.TryGetValue(baseUrl, out var known) && ReferenceEquals(known.Of, current))
         {
-            return list;
+            return known.List;
         }
 
-        list = BuildList(baseUrl);
-        if (listsByBase.Count < MaxCachedHosts)
+        var list = ReferenceEquals(current, generatedSnapshot) ? BuildList(baseUrl) : BuildList(baseUrl, current.List);
+        if (listsByBase.Count < MaxCachedHosts || known is not null)
         {
-            listsByBase.TryAdd(baseUrl, list);
+            listsByBase[baseUrl] = new BaseList(current, list);
         }
 
         return list;
+    }
+
+    /// <summary>The list of changed invoices: each one's fields, <c>items</c> replaced by its URL.</summary>
+    private static EntryList BuildList(string baseUrl, EntryList entries)
+    {
+        var builder = new EntryList.Builder(entries.Count, 250);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            using var document = JsonDocument.Parse(entries.Entry(i));
+            var writer = builder.Begin();
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.NameEquals("items"))
+                {
+                    var id = document.RootElement.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    writer.WriteString("items", $"{baseUrl}/user/invoices/{id}/items");
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+            builder.End();
+        }
+
+        return builder.Build();
     }
 
     // Runs once per start on up to a million invoices: compile it optimized right away, not after tiering.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private EntryList BuildList(string baseUrl)
     {
-        var builder = new EntryList.Builder(invoices.Length, 250);
-        foreach (var invoice in invoices)
+        var builder = new EntryList.Builder(generated.Length, 250);
+        foreach (var invoice in generated)
         {
             var writer = builder.Begin();
             writer.WriteStartObject();
@@ -290,4 +348,7 @@ internal sealed class SendcloudApi : UpstreamApi
             writer.WriteString("error_description", description);
             writer.WriteEndObject();
         });
+
+    /// <summary>The list for one base URL, written from one snapshot of the invoices.</summary>
+    private sealed record BaseList(MutableEntries.Snapshot Of, EntryList List);
 }

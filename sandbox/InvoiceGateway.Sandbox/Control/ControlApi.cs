@@ -146,7 +146,7 @@ internal static class ControlApi
         if (api.Data(list) is not { } data)
         {
             await Problem(StatusCodes.Status404NotFound, list is null
-                ? $"The {api.Name} sandbox does not model data changes (goscore, sendregning and ibana do)."
+                ? $"The {api.Name} sandbox does not model data changes."
                 : $"The {api.Name} sandbox has no list '{list}'.").WriteAsync(context);
             return;
         }

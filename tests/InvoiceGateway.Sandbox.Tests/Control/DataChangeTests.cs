@@ -31,6 +31,8 @@ public sealed class DataChangeTests : IAsyncLifetime
     [InlineData("goscore", """{"status":"NEW","paid":false,"amount":1234.5}""", "amount", "1234.5")]
     [InlineData("sendregning", """{"total":777.25}""", "total", "777.25")]
     [InlineData("ibana", """{"status":"paid"}""", "status", "\"paid\"")]
+    [InlineData("sendcloud", """{"isPayed":true,"price_incl":99.5}""", "price_incl", "99.5")]
+    [InlineData("dollr", """{"status":"PAID","total_amount":42.5}""", "total_amount", "42.5")]
     public async Task Patch_ChangesTheInvoiceInTheList_AndLeavesItsIdAndTheOthers(string api, string patch, string field, string expected)
     {
         var (before, _) = await _client.ReadAllAsync(api, 5);
@@ -56,6 +58,8 @@ public sealed class DataChangeTests : IAsyncLifetime
     [InlineData("goscore", """{"id":"777000111"}""")]
     [InlineData("sendregning", """{"number":99001}""")]
     [InlineData("ibana", """{"id":"inv_added_1"}""")]
+    [InlineData("sendcloud", """{"id":9990001}""")]
+    [InlineData("dollr", """{"id":"INV-99001"}""")]
     public async Task Post_AddsAnInvoiceAtTheEnd_AndRemoveTakesItAway(string api, string fields)
     {
         var (before, _) = await _client.ReadAllAsync(api, 5);
@@ -91,6 +95,44 @@ public sealed class DataChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Patch_OfSendcloud_IsWhatItsDetailAndItemsAnswer_AndTheListLinksTheItems()
+    {
+        using var patched = await _client.Http.PatchAsync("_sandbox/data/sendcloud/invoices/2",
+            Json("""{"price_incl":8.25,"isPayed":true,"items":[{"id":7,"name":"Fuel surcharge"}]}"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+
+        var detail = JsonDocument.Parse(await _client.GetBytesAsync("sendcloud", "user/invoices/2")).RootElement.GetProperty("invoice");
+        var items = JsonDocument.Parse(await _client.GetBytesAsync("sendcloud", "user/invoices/2/items")).RootElement.GetProperty("items");
+        var (list, _) = await _client.ReadAllAsync("sendcloud", 5);
+        var entry = list.Single(e => UpstreamClient.IdOf("sendcloud", e) == "2");
+
+        Assert.Equal(8.25m, detail.GetProperty("price_incl").GetDecimal());
+        Assert.True(detail.GetProperty("isPayed").GetBoolean());
+        Assert.Equal("Fuel surcharge", Assert.Single(detail.GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("Fuel surcharge", Assert.Single(items.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(8.25m, entry.GetProperty("price_incl").GetDecimal());
+        Assert.Equal(_client.Url("sendcloud", "user/invoices/2/items").ToString(), entry.GetProperty("items").GetString());
+    }
+
+    [Fact]
+    public async Task Patch_OfDollr_IsWhatItsDetailAnswers_AndTheListsSummary()
+    {
+        using var patched = await _client.Http.PatchAsync("_sandbox/data/dollr/invoices/123", Json("""{"status":"PAID","paid_at":"2023-11-01T10:00:00Z"}"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+
+        var detail = JsonDocument.Parse(await _client.GetBytesAsync("dollr", "v1/invoices/retrieve/123")).RootElement;
+        var (list, _) = await _client.ReadAllAsync("dollr", 5);
+        var summary = list.Single(e => UpstreamClient.IdOf("dollr", e) == "123");
+
+        Assert.Equal("PAID", detail.GetProperty("status").GetString());
+        Assert.Equal(2, detail.GetProperty("invoice_items").GetArrayLength()); // the rest of the detail stays
+        Assert.Equal("PAID", summary.GetProperty("status").GetString());
+        Assert.Equal("2023-11-01T10:00:00Z", summary.GetProperty("paid_at").GetString());
+        Assert.False(summary.TryGetProperty("invoice_items", out _));
+        Assert.False(summary.TryGetProperty("counterparty", out _));
+    }
+
+    [Fact]
     public async Task GoScoreConsentList_IsChangedApartFromTheMainOne()
     {
         var consent = JsonDocument.Parse(await _client.GetBytesAsync("goscore", "invoices/c7?page=1&per_page=100"), UpstreamClient.Lenient).RootElement.GetProperty("invoices");
@@ -117,7 +159,8 @@ public sealed class DataChangeTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("PATCH", "_sandbox/data/sendcloud/invoices/1", """{"a":1}""", HttpStatusCode.NotFound)]
+    [InlineData("PATCH", "_sandbox/data/sendcloud/invoices/424242", """{"a":1}""", HttpStatusCode.NotFound)]
+    [InlineData("PATCH", "_sandbox/data/dollr/invoices/123?list=c1", """{"a":1}""", HttpStatusCode.NotFound)]
     [InlineData("PATCH", "_sandbox/data/nosuch/invoices/1", """{"a":1}""", HttpStatusCode.NotFound)]
     [InlineData("PATCH", "_sandbox/data/goscore/invoices/0000", """{"a":1}""", HttpStatusCode.NotFound)]
     [InlineData("PATCH", "_sandbox/data/goscore/invoices/8599002184", "[1]", HttpStatusCode.BadRequest)]

@@ -73,6 +73,33 @@ public sealed class SyncTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task SendcloudAndDollrSandboxChanges_BecomeOneInvoiceUpdatedEach()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 2 }, cancellationToken: Ct);
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.For(sandbox,
+            ("Gateway:Sources:sendcloud:Cache:Ttl", "00:00:01"), ("Gateway:Sources:dollr:Cache:Ttl", "00:00:01")));
+        var (_, cursor) = await SyncFeed.FollowAsync(gateway.Client, null,
+            e => e.Any(x => x.Str("source") == "sendcloud" && x.Str("type") == EventTypes.ConnectionSynced)
+                && e.Any(x => x.Str("source") == "dollr" && x.Str("type") == EventTypes.ConnectionSynced));
+
+        // Both paid at the source: Sendcloud's isPayed, Dollr's status.
+        await sandbox.ChangeAsync(HttpMethod.Patch, "_sandbox/data/sendcloud/invoices/2", """{"isPayed":true}""");
+        await sandbox.ChangeAsync(HttpMethod.Patch, "_sandbox/data/dollr/invoices/123", """{"status":"PAID","paid_at":"2023-11-01T10:00:00Z"}""");
+        var (updates, next) = await SyncFeed.FollowAsync(gateway.Client, cursor,
+            e => e.Has(EventTypes.InvoiceUpdated, "sendcloud:2") && e.Has(EventTypes.InvoiceUpdated, "dollr:123"), "&types=invoice.updated");
+
+        Assert.Equal(["dollr:123", "sendcloud:2"], updates.Select(e => e.Str("invoiceId")!).Order(StringComparer.Ordinal));
+        Assert.All(updates, e =>
+        {
+            var status = e["data"]!["changes"]!.AsArray().Single(c => c.Str("field") == "status")!;
+            Assert.Equal("open", status.Str("from"));
+            Assert.Equal("paid", status.Str("to"));
+        });
+        var (quiet, _) = await SyncFeed.FollowAsync(gateway.Client, next, _ => false, "&types=invoice.updated", polls: 1);
+        Assert.Empty(quiet);
+    }
+
+    [Fact]
     public async Task FailedRead_IsConnectionFailedOnce_NeverDeletes_AndTheNextSuccessIsRecovered()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 2 }, cancellationToken: Ct);

@@ -81,6 +81,7 @@ internal static class GatewayHost
         services.AddSingleton<SourceRefresher>();
         services.AddSingleton<InvoiceAggregator>();
         services.AddSingleton<GatewayContext>();
+        services.AddSingleton<ListPageCache>();
         services.AddSingleton(sp => new ConnectionDefinitions(
             plans, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IConnectionMultiplexer>(), cacheOptions.KeyPrefix));
         services.AddSingleton<ConnectionRuntimes>();

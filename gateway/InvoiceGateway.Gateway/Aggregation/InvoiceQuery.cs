@@ -12,6 +12,8 @@ internal sealed record InvoiceQuery
     public const int MaxLimit = 500;
     private const int MaxTextLength = 200;
 
+    private static readonly string UnfilteredFingerprint = Digest(QueryCollection.Empty);
+
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "source", "status", "overdue", "kind", "direction", "currency", "dueFrom", "dueTo", "issuedFrom", "issuedTo",
@@ -195,6 +197,17 @@ internal sealed record InvoiceQuery
     }
 
     private static string FingerprintOf(IQueryCollection query)
+    {
+        // The most asked list (no filter, only limit and cursor) need not hash the empty text on every request.
+        if (query.Keys.All(k => k is "cursor" or "limit" or "include"))
+        {
+            return UnfilteredFingerprint;
+        }
+
+        return Digest(query);
+    }
+
+    private static string Digest(IQueryCollection query)
     {
         var text = new StringBuilder();
         foreach (var key in query.Keys.Where(k => k is not ("cursor" or "limit" or "include")).Order(StringComparer.Ordinal))

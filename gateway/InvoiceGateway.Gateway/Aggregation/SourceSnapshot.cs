@@ -236,6 +236,7 @@ internal sealed class SourceSnapshotJsonConverter : JsonConverter<SourceSnapshot
 internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
 {
     private readonly byte[]? _raw;
+    private DayETag? _servedETag;
 
     public InvoiceDetail(Invoice? invoice, DateTimeOffset storedAt)
         : this(invoice is null ? null : ServedOverdue.ForCache(invoice), CompressedRaw.Compress(invoice?.Raw), storedAt)
@@ -275,6 +276,28 @@ internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
 
     public long SizeKb => CacheEntry.DetailSizeKb;
 
+    /// <summary>
+    /// The ETag of the bytes served on <paramref name="today"/> (<see cref="ServedOverdue"/>): <see cref="ETag"/> unless the
+    /// invoice is overdue then. The overdue one is hashed once per day, not per request (kept for the last day asked).
+    /// </summary>
+    public string ETagOn(DateOnly today)
+    {
+        if (Invoice?.DaysOverdueOn(today) is null)
+        {
+            return ETag;
+        }
+
+        if (Volatile.Read(ref _servedETag) is { } served && served.Day == today)
+        {
+            return served.ETag;
+        }
+
+        var body = ServedOverdue.PatchToArray(Invoice, Json, today);
+        var etag = EntityTag.For(body);
+        Volatile.Write(ref _servedETag, new DayETag(today, etag));
+        return etag;
+    }
+
     /// <summary>The invoice with its raw payload.</summary>
     public Invoice? WithRaw() => Invoice is null || _raw is null ? Invoice : Invoice with { Raw = CompressedRaw.Decompress(_raw) };
 
@@ -284,6 +307,9 @@ internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
 
     internal static InvoiceDetail FromStored(StoredDetail stored) => new(stored.Invoice, stored.Raw, stored.StoredAt);
 }
+
+/// <summary>The ETag of an invoice's bytes as served on one day.</summary>
+internal sealed record DayETag(DateOnly Day, string ETag);
 
 /// <summary>A detail as Redis holds it.</summary>
 internal sealed record StoredDetail(DateTimeOffset StoredAt, Invoice? Invoice, byte[]? Raw);

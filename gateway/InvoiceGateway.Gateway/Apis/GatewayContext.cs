@@ -8,8 +8,10 @@ using InvoiceGateway.Gateway.Tenancy;
 namespace InvoiceGateway.Gateway.Apis;
 
 /// <summary>The services every invoice and source endpoint needs, bundled for <c>[AsParameters]</c>.</summary>
-internal sealed class GatewayContext(TenantDirectory tenants, InvoiceAggregator aggregator, GatewaySettings settings, TimeProvider time)
+internal sealed class GatewayContext(TenantDirectory tenants, InvoiceAggregator aggregator, GatewaySettings settings, TimeProvider time, ListPageCache pages)
 {
+    /// <summary>The list pages served before, for the same snapshots and query.</summary>
+    public ListPageCache Pages { get; } = pages;
 
     public InvoiceAggregator Aggregator { get; } = aggregator;
 

@@ -6,14 +6,27 @@ using InvoiceGateway.Gateway.Aggregation;
 namespace InvoiceGateway.Gateway.Apis;
 
 /// <summary>
-/// Writes a list page straight to the response: each invoice's cached canonical bytes are copied
-/// as they are (no serialization per request unless raw is asked for).
+/// Writes a list response straight to the response: the page (<see cref="Page"/>: <c>{"data":[...],"next":...</c>, each
+/// invoice's cached canonical bytes copied as they are, serialized once per page and query, see <see cref="ListPageCache"/>)
+/// and then what belongs to this request alone: <c>complete</c> and the sources' states.
 /// </summary>
-internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOutcome> outcomes, bool includeRaw, DateOnly today) : IResult
+internal sealed class InvoiceListResult(byte[] page, IReadOnlyList<SourceOutcome> outcomes) : IResult
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
     public bool Complete => outcomes.All(o => o.IsComplete);
+
+    /// <summary>The page's part of the body, <c>{"data":[...],"next":...</c> (the object is closed by the sources' part).</summary>
+    public static byte[] Page(InvoicePage page, bool includeRaw, DateOnly today)
+    {
+        var body = new ArrayBufferWriter<byte>(EstimateLength(page, includeRaw));
+        using (var writer = new Utf8JsonWriter(body, WriterOptions))
+        {
+            WritePage(writer, page, includeRaw, today);
+        }
+
+        return body.WrittenSpan.ToArray();
+    }
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -21,24 +34,26 @@ internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOu
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        response.Headers["X-Gateway-Complete"] = Complete ? "true" : "false";
+        var complete = Complete;
+        response.Headers["X-Gateway-Complete"] = complete ? "true" : "false";
 
-        // The page is built in a pooled buffer and sent with its Content-Length in one write: writing tens of
-        // kilobytes into the response before its headers went out made Kestrel buffer them in segments (under
-        // a lock) and copy them again, and the answer chunked.
-        using var body = new PooledBufferWriter(EstimateLength());
-        using (var writer = new Utf8JsonWriter(body, WriterOptions))
-        {
-            Write(writer);
-        }
+        // Sent with its Content-Length, the headers first and then the page and the sources' part copied once into the
+        // response's pipe, flushed once: written before the headers went out, tens of kilobytes made Kestrel buffer them
+        // in segments (under a lock) and copy them again, and without a length the answer was chunked.
+        var sources = new ArrayBufferWriter<byte>(256 + (outcomes.Count * 160));
+        WriteSources(sources, outcomes, complete);
 
-        response.ContentLength = body.WrittenCount;
-        await response.Body.WriteAsync(body.WrittenMemory, httpContext.RequestAborted);
+        response.ContentLength = page.Length + sources.WrittenCount;
+        await response.StartAsync(httpContext.RequestAborted).ConfigureAwait(false);
+        var body = response.BodyWriter;
+        body.Write(page);
+        body.Write(sources.WrittenSpan);
+        await body.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }
 
-    private int EstimateLength()
+    private static int EstimateLength(InvoicePage page, bool includeRaw)
     {
-        var length = 4096;
+        var length = 256;
         foreach (var item in page.Items)
         {
             length += item.Snapshot.Json[item.Index].Length + 1;
@@ -47,7 +62,7 @@ internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOu
         return includeRaw ? length * 3 : length;
     }
 
-    internal void Write(Utf8JsonWriter writer)
+    internal static void WritePage(Utf8JsonWriter writer, InvoicePage page, bool includeRaw, DateOnly today)
     {
         writer.WriteStartObject();
         writer.WritePropertyName("data"u8);
@@ -78,7 +93,27 @@ internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOu
             writer.WriteNull("next"u8);
         }
 
-        writer.WriteBoolean("complete"u8, Complete);
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// <c>,"complete":...,"sources":[...]}</c>: the rest of the object <see cref="WritePage"/> began, written after it
+    /// (or after the cached page) by a writer of its own, which sees properties at its root.
+    /// </summary>
+    internal static void WriteSources(IBufferWriter<byte> body, IReadOnlyList<SourceOutcome> outcomes, bool complete)
+    {
+        body.Write(","u8);
+        using (var writer = new Utf8JsonWriter(body, WriterOptions))
+        {
+            WriteSourceStates(writer, outcomes, complete);
+        }
+
+        body.Write("}"u8);
+    }
+
+    private static void WriteSourceStates(Utf8JsonWriter writer, IReadOnlyList<SourceOutcome> outcomes, bool complete)
+    {
+        writer.WriteBoolean("complete"u8, complete);
         writer.WritePropertyName("sources"u8);
         writer.WriteStartArray();
         foreach (var outcome in outcomes)
@@ -122,7 +157,6 @@ internal sealed class InvoiceListResult(InvoicePage page, IReadOnlyList<SourceOu
         }
 
         writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 }
 
@@ -144,39 +178,3 @@ internal sealed record SourceStateDocument(
     IReadOnlyList<SourceNotice> Notices);
 
 internal sealed record SourceErrorDocument(string Code, string Message);
-
-/// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>, returned on dispose.</summary>
-internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
-{
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
-
-    public int WrittenCount { get; private set; }
-
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, WrittenCount);
-
-    public void Advance(int count) => WrittenCount += count;
-
-    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(WrittenCount, Ensure(sizeHint));
-
-    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(WrittenCount, Ensure(sizeHint));
-
-    public void Dispose()
-    {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
-    }
-
-    private int Ensure(int sizeHint)
-    {
-        var needed = Math.Max(sizeHint, 1);
-        if (_buffer.Length - WrittenCount < needed)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, WrittenCount + needed));
-            _buffer.AsSpan(0, WrittenCount).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
-        return _buffer.Length - WrittenCount;
-    }
-}

@@ -1,3 +1,4 @@
+using System.Buffers;
 using InvoiceGateway.Caching;
 using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Aggregation;
@@ -76,8 +77,20 @@ internal static class InvoicesApi
                 });
         }
 
-        var page = InvoicePage.Build(outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!), query);
-        return new InvoiceListResult(page, outcomes, query.IncludeRaw, query.Today);
+        var snapshots = outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!);
+        if (query.IncludeRaw)
+        {
+            return new InvoiceListResult(InvoiceListResult.Page(InvoicePage.Build(snapshots, query), includeRaw: true, query.Today), outcomes);
+        }
+
+        var key = ListPageCache.Key(snapshots, http.Request.QueryString.Value, query.Today);
+        if (!gateway.Pages.TryGet(key, out var page))
+        {
+            page = InvoiceListResult.Page(InvoicePage.Build(snapshots, query), includeRaw: false, query.Today);
+            gateway.Pages.Add(key, page);
+        }
+
+        return new InvoiceListResult(page, outcomes);
     }
 
     /// <summary>
@@ -108,10 +121,8 @@ internal static class InvoicesApi
         }
 
         var today = gateway.Today();
-        var body = query.IncludeRaw
-            ? CanonicalJson.Serialize(detail.WithRaw()!.AsOf(today))
-            : ServedOverdue.PatchToArray(detail.Invoice!, detail.Json, today);
-        var etag = ReferenceEquals(body, detail.Json) ? detail.ETag : EntityTag.For(body);
+        var raw = query.IncludeRaw ? CanonicalJson.Serialize(detail.WithRaw()!.AsOf(today)) : null;
+        var etag = raw is null ? detail.ETagOn(today) : EntityTag.For(raw);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "private, no-cache";
         if (IfNoneMatch(http.Request, etag))
@@ -119,7 +130,7 @@ internal static class InvoicesApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return new JsonBytesResult(body);
+        return raw is null ? new ServedDetailResult(detail, today) : new JsonBytesResult(raw);
     }
 
     /// <summary>
@@ -249,6 +260,30 @@ internal static class InvoicesApi
 
 /// <summary>An invoice read for one of the single-invoice endpoints, or the problem that answers the request instead.</summary>
 internal sealed record InvoiceRead(IResult? Problem, SourceRuntime? Source = null, InvoiceDetail? Detail = null);
+
+/// <summary>
+/// A cached invoice's bytes as served today (<see cref="ServedOverdue"/>: the cached bytes themselves, or a pooled copy
+/// with today's overdue values), with their length, copied once into the response: nothing serialized or allocated.
+/// </summary>
+internal sealed class ServedDetailResult(InvoiceDetail detail, DateOnly today) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        var body = ServedOverdue.Patch(detail.Invoice!, detail.Json, today, out var rented);
+        response.ContentLength = body.Length;
+        response.BodyWriter.Write(body);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+    }
+}
 
 /// <summary>
 /// A cached JSON body as it is, with its length: what <c>TypedResults.Bytes</c> sends, without its range and

@@ -42,8 +42,14 @@ internal sealed class GatewayMetrics
     /// <summary>The host's metrics, or <c>null</c> in a host that did not register them.</summary>
     public static GatewayMetrics? Of(HttpContext http) => http.RequestServices.GetService<GatewayMetrics>();
 
-    public void RecordRequest(HttpContext http) =>
-        _requests.Add(1, new("endpoint", EndpointOf(http)), new("status_class", StatusClass(http.Response.StatusCode)));
+    public void RecordRequest(HttpContext http)
+    {
+        // The tags cost a metadata lookup per request: only when a listener (an exporter, a test) takes the counter.
+        if (_requests.Enabled)
+        {
+            _requests.Add(1, new("endpoint", EndpointOf(http)), new("status_class", StatusClass(http.Response.StatusCode)));
+        }
+    }
 
     /// <summary>A list request's (or a refresh's) per-source results, with each source's cache outcome.</summary>
     public void RecordSources(IEnumerable<SourceOutcome> outcomes)

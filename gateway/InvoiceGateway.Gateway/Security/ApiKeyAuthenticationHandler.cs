@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using InvoiceGateway.Gateway.Apis;
@@ -37,7 +38,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         // Not a configured key: perhaps a tenant key (looked up by its digest, cached briefly).
         if (await tenantKeys.FindAsync(notConfigured.Presented, Context.RequestAborted).ConfigureAwait(false) is { } tenantKey)
         {
-            return AuthenticateResult.Success(new AuthenticationTicket(ForTenantKey(tenantKey, Scheme.Name), Scheme.Name));
+            return AuthenticateResult.Success(new AuthenticationTicket(Principals.Of(tenantKey, Scheme.Name, ForTenantKey), Scheme.Name));
         }
 
         throttle.RecordFailure(Context.Connection.RemoteIpAddress);
@@ -48,7 +49,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         if (!keys.Enabled)
         {
-            return AuthenticateResult.Success(new AuthenticationTicket(Anonymous(Scheme.Name), Scheme.Name));
+            return AuthenticateResult.Success(new AuthenticationTicket(Principals.Of(keys, Scheme.Name, (_, scheme) => Anonymous(scheme)), Scheme.Name));
         }
 
         var presented = Request.Headers[Options.HeaderName];
@@ -83,7 +84,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail($"The API key in the {Options.HeaderName} header is not valid.");
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(ForKey(key, Scheme.Name), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(Principals.Of(key, Scheme.Name, ForKey), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -149,6 +150,31 @@ internal sealed class ApiKeyAuthenticationHandler(
         };
         claims.AddRange(key.Sources.Select(s => new Claim(GatewayClaims.Source, s)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, GatewayClaims.KeyName, GatewayClaims.Role));
+    }
+}
+
+/// <summary>
+/// The principal of each key, built once: building it (claims, identity, the lists behind them) was most of what a cached
+/// request allocated (bench/results/hotpath-issue16.md). Held beside the key object it was built for (a configured key's
+/// settings, a tenant key as <see cref="Tenancy.TenantKeyDirectory"/> caches it, the matcher for anonymous callers) and
+/// gone with it. The gateway treats principals as read-only (nothing adds claims or identities to a request's user; a
+/// claims transformation that wanted to would have to copy).
+/// </summary>
+internal static class Principals
+{
+    private static readonly ConditionalWeakTable<object, ClaimsPrincipal> Built = [];
+
+    public static ClaimsPrincipal Of<TKey>(TKey key, string scheme, Func<TKey, string, ClaimsPrincipal> build)
+        where TKey : class
+    {
+        if (Built.TryGetValue(key, out var principal) && principal.Identity?.AuthenticationType == scheme)
+        {
+            return principal;
+        }
+
+        principal = build(key, scheme);
+        Built.AddOrUpdate(key, principal);
+        return principal;
     }
 }
 

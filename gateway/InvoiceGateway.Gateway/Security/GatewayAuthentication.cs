@@ -16,12 +16,17 @@ internal static partial class GatewayAuthentication
         services.AddSingleton(new FailedKeyThrottle(settings.RateLimit));
         services.AddSingleton<IAuthorizationHandler, SourceScopeHandler>();
         services.AddSingleton<Connections.ConnectLinkTokens>();
+        // Handlers are created per request; registered, they come from a compiled factory instead of ActivatorUtilities.
+        services.AddTransient<ApiKeyAuthenticationHandler>();
+        services.AddTransient<Connections.ConnectLinkAuthenticationHandler>();
         services.AddAuthentication(ApiKeyDefaults.AuthenticationScheme)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Connections.ConnectLinkAuthenticationHandler>(
                 Connections.ConnectLinkDefaults.AuthenticationScheme, null);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
+            // The default scheme (ApiKey) has already authenticated the request: a policy that named it again would make
+            // the policy evaluator authenticate a second time and merge the principal into a new one on every request.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(GatewayPolicies.Admin, policy => policy.RequireRole(GatewayRoles.Admin))
             .AddPolicy(GatewayPolicies.App, policy => policy.RequireRole(GatewayRoles.App))
             .AddPolicy(GatewayPolicies.Operate, policy => policy.RequireRole(GatewayRoles.Admin, GatewayRoles.App))

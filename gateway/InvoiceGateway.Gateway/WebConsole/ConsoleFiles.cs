@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
@@ -31,8 +32,34 @@ internal static class ConsoleFiles
 
             return next(context);
         });
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, DefaultFileNames = ["index.html"] });
-        app.UseStaticFiles(new StaticFileOptions
+        // Only paths that can be a console file go to the file system: the static file middlewares look each path up
+        // there (a stat or two per request), which on the API's paths (/v1/...) was a measurable share of a cached
+        // request (bench/results/hotpath-profile.md). The console's top-level names are fixed when the gateway starts.
+        var topLevel = files.GetDirectoryContents(string.Empty).Select(f => f.Name).ToFrozenSet(StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        app.UseWhen(context => MayBeConsoleFile(context.Request.Path, topLevel), console => console
+            .UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, DefaultFileNames = ["index.html"] })
+            .UseStaticFiles(StaticFiles(files)));
+        return app;
+    }
+
+    /// <summary><c>/</c>, or a path whose first segment is a file or folder of <c>wwwroot</c>.</summary>
+    private static bool MayBeConsoleFile(PathString path, FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> topLevel)
+    {
+        var value = path.Value;
+        if (string.IsNullOrEmpty(value) || value == "/")
+        {
+            return true;
+        }
+
+        var rest = value.AsSpan(1);
+        var end = rest.IndexOf('/');
+        var first = end < 0 ? rest : rest[..end];
+        return topLevel.Contains(first);
+    }
+
+    private static StaticFileOptions StaticFiles(IFileProvider files) =>
+        new()
         {
             FileProvider = files,
             OnPrepareResponse = static file =>
@@ -45,9 +72,7 @@ internal static class ConsoleFiles
                 // Small files, always revalidated (ETag), so a new gateway version is picked up at once.
                 headers.CacheControl = "no-cache";
             },
-        });
-        return app;
-    }
+        };
 
     /// <summary>
     /// <c>wwwroot</c> under the content root (<c>dotnet run</c>, a published app), else the copy beside the assembly

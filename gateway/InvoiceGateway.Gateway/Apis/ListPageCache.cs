@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text;
+using InvoiceGateway.Gateway.Aggregation;
+
+namespace InvoiceGateway.Gateway.Apis;
+
+/// <summary>
+/// The serialized pages of list requests (<see cref="InvoiceListResult.Page"/>), so that a page asked for again is copied
+/// to the response as it is, not merged and written again (bench/results/hotpath-issue16.md). A page is the same bytes
+/// as long as the same snapshots are read with the same query on the same day (overdue is computed for the day served), so
+/// that is the key: each snapshot by a number of its own (never by reference: a page must not keep a replaced snapshot
+/// alive), the query string as sent, and the day. A refreshed source is a new snapshot and so a new key; what is not
+/// asked again is dropped with everything else when the pages held pass <see cref="MaxBytes"/>. Pages with raw payloads
+/// are not kept (they are large and rarely repeated).
+/// </summary>
+internal sealed class ListPageCache
+{
+    /// <summary>At most this many bytes of pages (and keys) are held; beyond, the cache starts again empty.</summary>
+    public const long MaxBytes = 16 * 1024 * 1024;
+
+    private static readonly ConditionalWeakTable<SourceSnapshot, StrongBox<long>> Numbers = [];
+    private static long s_lastNumber;
+
+    private readonly ConcurrentDictionary<string, byte[]> _pages = new(StringComparer.Ordinal);
+    private long _bytes;
+
+    /// <summary>The key of the page of <paramref name="query"/> (sent as <paramref name="queryString"/>) over these snapshots.</summary>
+    public static string Key(IEnumerable<SourceSnapshot> snapshots, string? queryString, DateOnly today)
+    {
+        var key = new StringBuilder(64 + (queryString?.Length ?? 0));
+        key.Append(today.DayNumber).Append('|');
+        foreach (var snapshot in snapshots)
+        {
+            key.Append(NumberOf(snapshot)).Append(',');
+        }
+
+        return key.Append('|').Append(queryString).ToString();
+    }
+
+    public bool TryGet(string key, out byte[] page) => _pages.TryGetValue(key, out page!);
+
+    public void Add(string key, byte[] page)
+    {
+        if (_pages.TryAdd(key, page) && Interlocked.Add(ref _bytes, page.Length + (key.Length * 2L)) > MaxBytes)
+        {
+            // Simple and bounded: an attacker sending ever new queries only makes the cache start over more often.
+            _pages.Clear();
+            Interlocked.Exchange(ref _bytes, 0);
+        }
+    }
+
+    private static long NumberOf(SourceSnapshot snapshot) =>
+        Numbers.GetValue(snapshot, static _ => new StrongBox<long>(Interlocked.Increment(ref s_lastNumber))).Value;
+}

@@ -85,7 +85,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(CancellationToken ct = default)
     {
         var number = Interlocked.Increment(ref _databases);
-        var name = string.Create(CultureInfo.InvariantCulture, $"t{Environment.ProcessId}_{number}_{Guid.NewGuid():N}")[..40];
+        // At most 40 characters: with a short process id the whole name is shorter than that.
+        var name = string.Create(CultureInfo.InvariantCulture, $"t{Environment.ProcessId}_{number}_{Guid.NewGuid():N}");
+        name = name[..Math.Min(name.Length, 40)];
         if (_external is not null)
         {
             throw new NotSupportedException($"Creating databases on the server of {UrlVariable} is not supported; unset it to use a local cluster.");

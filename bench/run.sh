@@ -14,7 +14,8 @@
 # and writes every figure to bench/results/latest.md. Everything it starts is stopped on exit.
 #
 # Knobs (environment): BENCH_PHASES="detail list cold memory yarp bdn", BENCH_ROUNDS=3, BENCH_DURATION=10s,
-# BENCH_CONNECTIONS=64, BENCH_BDN_FILTER='*', BENCH_NO_BUILD=1 (reuse the last Release build).
+# BENCH_CONNECTIONS=64, BENCH_BDN_FILTER='*', BENCH_NO_BUILD=1 (reuse the last Release build), BENCH_GATEWAY_ENV (more
+# environment for the gateways), BENCH_GCDUMP=FILE (a heap snapshot of the filled gateway, with dotnet-gcdump).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -57,6 +58,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { printf '[%3ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
+
+rss() { awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$1/status"; } # PID -> MiB
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
@@ -119,6 +122,11 @@ gateway_env() {
     Gateway__Sources__dollr__Auth__Type=token Gateway__Sources__dollr__Auth__ClientId=demo-dollr-client
     Gateway__Sources__dollr__Auth__ClientSecret=demo-dollr-secret Gateway__Sources__dollr__Options__Mapping=dollr
   )
+  # BENCH_GATEWAY_ENV="NAME=VALUE ...": more environment for the gateways (e.g. DOTNET_GCConserveMemory=7 to compare GC settings).
+  if [ -n "${BENCH_GATEWAY_ENV:-}" ]; then
+    read -r -a extra <<<"$BENCH_GATEWAY_ENV"
+    GATEWAY_ENV+=("${extra[@]}")
+  fi
   if [ -n "$page" ]; then
     GATEWAY_ENV+=(Gateway__Sources__goscore__Options__PageSize=$page Gateway__Sources__sendregning__Options__PageSize=$page
       Gateway__Sources__ibana__Options__PageSize=$page)
@@ -261,11 +269,6 @@ if [ $needs_main -eq 1 ]; then
   log "starting the gateway on $GATEWAY"
   start gateway "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}"
   wait_http "$GATEWAY/health/live" 60
-  # The gateway's own footprint before any invoice is cached: one authenticated request that caches nothing, so the
-  # growth measured below is the invoices, not the code paths every request JIT-compiles.
-  curl -s -o /dev/null -H "X-Api-Key: $API_KEY" "$GATEWAY/v1/sources" || true
-  sleep 2
-  RSS_EMPTY=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
 
   log "warming the caches (5 sources x $PER_SOURCE invoices)"
   curl -s -o "$WORK/list.json" -H "X-Api-Key: $API_KEY" -w '%{http_code} %{time_total}\n' "$GATEWAY/v1/invoices?$LIST_QUERY" >"$WORK/first-list.txt"
@@ -280,8 +283,7 @@ if [ $needs_main -eq 1 ]; then
   curl -sf -o "$WORK/detail.json" -H "X-Api-Key: $API_KEY" "$GATEWAY/v1/invoices/$DETAIL_ID"
   curl -sf -o /dev/null -H "X-Api-Key: $API_KEY" "$GATEWAY/v1/invoices/$DETAIL_ID"
   CACHED_INVOICES=$(grep -o '"count":[0-9]*' "$WORK/sources.txt" | awk -F: '{ s += $2 } END { print s }')
-  RSS_AFTER_WARM=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
-
+  RSS_AFTER_WARM=$(rss "$PID_gateway")
   log "starting the baseline on $BASELINE (bodies: detail $(wc -c <"$WORK/detail.json") B, list $(wc -c <"$WORK/list.json") B)"
   start baseline "$ROOT/bench/InvoiceGateway.Baseline/$BIN" InvoiceGateway.Baseline.dll -- \
     --urls "$BASELINE" --body "/v1/invoices/$DETAIL_ID=$WORK/detail.json" --body "/v1/invoices=$WORK/list.json"
@@ -296,10 +298,41 @@ case " $PHASES " in *" list "*)
   compare list "$GATEWAY/v1/invoices?$LIST_QUERY" "$BASELINE/v1/invoices?$LIST_QUERY" "X-Api-Key: $API_KEY" "" ;;
 esac
 
+# ---------------------------------------------------------------- memory: RSS growth from empty to 5 x 10,000 cached
+# A gateway of its own with the background sync off: with it on, the sources are being read while the "empty" figure is
+# taken. The list request reads every source (and the sync's comparison still runs for each read, as always).
 case " $PHASES " in *" memory "*)
-  RSS_NOW=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
+  RSS_NOW=$(rss "$PID_gateway")
   RSS_PEAK=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$PID_gateway/status")
-  BASELINE_RSS=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$PID_baseline/status")
+  BASELINE_RSS=$(rss "$PID_baseline")
+  MEMORY_PORT=$(free_port $((BASELINE_PORT + 2)))
+  MEMORY_GATEWAY=http://127.0.0.1:$MEMORY_PORT
+  gateway_env "$SANDBOX_PORT" "$MEMORY_PORT"
+  with_ttl 01:00:00
+  GATEWAY_ENV+=(Gateway__Sync__Enabled=false "Gateway__DataDirectory=$WORK/memory-data")
+  log "memory: a gateway without background sync on $MEMORY_GATEWAY"
+  start memorygw "$ROOT/gateway/InvoiceGateway.Gateway/$BIN" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}"
+  wait_http "$MEMORY_GATEWAY/health/live" 60
+  # The gateway's own footprint before any invoice is cached: one authenticated request that caches nothing, so the
+  # growth measured is the invoices, not the code paths every request JIT-compiles.
+  curl -s -o /dev/null -H "X-Api-Key: $API_KEY" "$MEMORY_GATEWAY/v1/sources" || true
+  sleep 2
+  MEM_EMPTY=$(rss "$PID_memorygw")
+  curl -sf -o "$WORK/memory-list.json" -H "X-Api-Key: $API_KEY" "$MEMORY_GATEWAY/v1/invoices?$LIST_QUERY"
+  MEM_CACHED=$(grep -o '"count":[0-9]*' "$WORK/memory-list.json" | awk -F: '{ s += $2 } END { print s }')
+  MEM_FILLED=$(rss "$PID_memorygw")
+  log "memory: empty $MEM_EMPTY MiB, $MEM_CACHED invoices cached $MEM_FILLED MiB"
+  warm "$DURATION" "$MEMORY_GATEWAY/v1/invoices?$LIST_QUERY" -H "X-Api-Key: $API_KEY"
+  MEM_LOADED=$(rss "$PID_memorygw")
+  MEM_HEAP=""
+  # BENCH_GCDUMP=FILE: a heap snapshot of the filled gateway (dotnet-gcdump, forces a full GC) and its report by type.
+  if [ -n "${BENCH_GCDUMP:-}" ]; then
+    dotnet-gcdump collect -p "$PID_memorygw" -o "$BENCH_GCDUMP" >&2
+    dotnet-gcdump report "$BENCH_GCDUMP" >"$BENCH_GCDUMP.txt"
+    MEM_HEAP=$(awk '/GC Heap bytes/ { gsub(",", "", $1); printf "%.0f", $1 / 1048576; exit }' "$BENCH_GCDUMP.txt")
+    log "memory: live GC heap $MEM_HEAP MiB (gcdump), VmRSS after its full GC $(rss "$PID_memorygw") MiB"
+  fi
+  kill "$PID_memorygw" 2>/dev/null || true; wait "$PID_memorygw" 2>/dev/null || true
   ;;
 esac
 
@@ -447,13 +480,17 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "ge") ? (v >
   case " $PHASES " in *" memory "*)
     echo "## Memory"
     echo
-    echo "Gateway VmRSS with $CACHED_INVOICES invoices cached: **$RSS_AFTER_WARM MiB** right after warming the caches,"
-    echo "$RSS_NOW MiB after the load runs (peak VmHWM $RSS_PEAK MiB). The bare baseline process: $BASELINE_RSS MiB."
+    echo "A gateway of its own without background sync (so that \"empty\" is empty), configured like the main one; the"
+    echo "sandbox runs in its own process. VmRSS empty (after one request that caches nothing): $MEM_EMPTY MiB; with"
+    echo "$MEM_CACHED invoices cached: **$MEM_FILLED MiB** right after the list request that read them, $MEM_LOADED MiB after"
+    echo "$DURATION of list requests${MEM_HEAP:+; live GC heap (dotnet-gcdump, after a full GC) $MEM_HEAP MiB}."
     echo
-    echo "Growth from the empty gateway ($RSS_EMPTY MiB after one request that caches nothing) to the filled caches:"
-    echo "**$(awk -v a="$RSS_AFTER_WARM" -v e="$RSS_EMPTY" -v n="$CACHED_INVOICES" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB per cached invoice**"
-    echo "right after filling, $(awk -v a="$RSS_NOW" -v e="$RSS_EMPTY" -v n="$CACHED_INVOICES" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB after the load runs"
-    echo "(RSS includes what the garbage collector has not returned yet; the sandbox runs in its own process)."
+    echo "Growth per cached invoice: **$(awk -v a="$MEM_FILLED" -v e="$MEM_EMPTY" -v n="$MEM_CACHED" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB**"
+    echo "right after filling, $(awk -v a="$MEM_LOADED" -v e="$MEM_EMPTY" -v n="$MEM_CACHED" 'BEGIN { printf "%.2f", (a - e) * 1024 / n }') KB after the list requests"
+    echo "(RSS includes what the garbage collector has not returned yet)."
+    echo
+    echo "The main gateway (background sync on, $CACHED_INVOICES invoices): VmRSS $RSS_AFTER_WARM MiB after warming, $RSS_NOW MiB"
+    echo "after the load runs (peak VmHWM $RSS_PEAK MiB). The bare baseline process: $BASELINE_RSS MiB."
     echo
     ;;
   esac

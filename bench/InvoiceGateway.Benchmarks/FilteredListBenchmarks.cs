@@ -75,7 +75,7 @@ public class FilteredListBenchmarks
             var view = snapshot.Order(_query.Order);
             foreach (var index in view.Indexes)
             {
-                if (_query.Matches(snapshot.Invoices[index]) && ++matches == 51)
+                if (_query.Matches(snapshot.Facts[index]) && ++matches == 51)
                 {
                     return matches;
                 }

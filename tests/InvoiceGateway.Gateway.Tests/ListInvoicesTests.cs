@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using InvoiceGateway.Contracts;
 using InvoiceGateway.Gateway.Tests.Infrastructure;
 
 namespace InvoiceGateway.Gateway.Tests;
@@ -128,6 +131,34 @@ public sealed class ListInvoicesTests(SandboxGatewayFixture fixture) : IClassFix
         var page = await Client.GetObjectAsync("v1/invoices?source=goscore&include=raw&limit=5");
 
         Assert.All(page["data"]!.AsArray(), i => Assert.Equal(i!.Str("sourceId"), i!["raw"]!["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task List_ServesEachInvoiceAsItsCanonicalJson_AndWithIncludeRawItsOwnPayload()
+    {
+        using var plain = JsonDocument.Parse(await Client.GetStringAsync("v1/invoices?limit=500", TestContext.Current.CancellationToken));
+        var withRaw = await Client.GetObjectAsync("v1/invoices?limit=500&include=raw");
+        var served = plain.RootElement.GetProperty("data").EnumerateArray().ToList();
+        var raw = withRaw["data"]!.AsArray().Select(n => n!.AsObject()).ToList();
+
+        // Cached lists hold each invoice packed and its raw payload in compressed blocks (30 per source: two blocks).
+        Assert.InRange(served.Count, 5 * 30, 499);
+        Assert.Equal(served.Count, raw.Count);
+        for (var i = 0; i < served.Count; i++)
+        {
+            var bytes = served[i].GetRawText();
+            Assert.Equal(bytes, Encoding.UTF8.GetString(CanonicalJson.Serialize(CanonicalJson.Deserialize(Encoding.UTF8.GetBytes(bytes)))));
+            var invoice = raw[i];
+            var payload = invoice["raw"];
+            Assert.NotNull(payload);
+            if (invoice.Str("source") == "goscore")
+            {
+                Assert.Equal(invoice.Str("sourceId"), payload["id"]!.GetValue<string>());
+            }
+
+            invoice.Remove("raw");
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(bytes), invoice), invoice.Str("id"));
+        }
     }
 
     [Fact]

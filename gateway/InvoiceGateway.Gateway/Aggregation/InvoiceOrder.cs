@@ -7,24 +7,24 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// One of the six orders of <c>GET /v1/invoices</c>: by due date, issue date or gross, ascending
 /// or descending; an invoice without the value comes last in both directions; ties by id.
 /// </summary>
-internal sealed class InvoiceOrder : IComparer<Invoice>
+internal sealed class InvoiceOrder
 {
     public const int Count = 6;
 
     private static readonly InvoiceOrder[] All =
     [
-        new("dueDate", 0, i => i.DueDate?.DayNumber, descending: false),
-        new("-dueDate", 1, i => i.DueDate?.DayNumber, descending: true),
-        new("issueDate", 2, i => i.IssueDate?.DayNumber, descending: false),
-        new("-issueDate", 3, i => i.IssueDate?.DayNumber, descending: true),
-        new("gross", 4, i => i.Totals.Gross, descending: false),
-        new("-gross", 5, i => i.Totals.Gross, descending: true),
+        new("dueDate", 0, (in InvoiceFacts i) => i.DueDayKey, descending: false),
+        new("-dueDate", 1, (in InvoiceFacts i) => i.DueDayKey, descending: true),
+        new("issueDate", 2, (in InvoiceFacts i) => i.IssueDayKey, descending: false),
+        new("-issueDate", 3, (in InvoiceFacts i) => i.IssueDayKey, descending: true),
+        new("gross", 4, (in InvoiceFacts i) => i.Gross, descending: false),
+        new("-gross", 5, (in InvoiceFacts i) => i.Gross, descending: true),
     ];
 
-    private readonly Func<Invoice, decimal?> _key;
+    private readonly KeyReader _key;
     private readonly bool _descending;
 
-    private InvoiceOrder(string name, int slot, Func<Invoice, decimal?> key, bool descending)
+    private InvoiceOrder(string name, int slot, KeyReader key, bool descending)
     {
         Name = name;
         Slot = slot;
@@ -42,14 +42,9 @@ internal sealed class InvoiceOrder : IComparer<Invoice>
 
     public static InvoiceOrder? Parse(string name) => Array.Find(All, o => o.Name == name);
 
-    public decimal? KeyOf(Invoice invoice) => _key(invoice);
+    private delegate decimal? KeyReader(in InvoiceFacts invoice);
 
-    public int Compare(Invoice? x, Invoice? y)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        return Compare(_key(x), x.Id, _key(y), y.Id);
-    }
+    public decimal? KeyOf(in InvoiceFacts invoice) => _key(invoice);
 
     /// <summary>Compares sort positions given as (key, id), so a cursor can be compared with an invoice.</summary>
     public int Compare(decimal? keyX, string idX, decimal? keyY, string idY)

@@ -79,21 +79,21 @@ internal sealed class InvoicePage
             }
 
             var chosen = heads[best];
-            var invoice = chosen.Current;
             var item = new PageItem(chosen.Snapshot, chosen.Index);
+            var matches = query.Matches(chosen.Current);
             if (!chosen.Advance())
             {
                 heads.RemoveAt(best);
             }
 
-            if (!query.Matches(invoice))
+            if (!matches)
             {
                 continue;
             }
 
             if (items.Count == query.Limit)
             {
-                var last = items[^1].Snapshot.Invoices[items[^1].Index];
+                ref readonly var last = ref items[^1].Snapshot.Facts[items[^1].Index];
                 next = new InvoiceCursor(order.Name, InvoiceOrder.FormatKey(order.KeyOf(last)), last.Id, query.Fingerprint);
                 break;
             }
@@ -114,7 +114,7 @@ internal sealed class InvoicePage
         while (low < high)
         {
             var mid = (low + high) >>> 1;
-            if (order.Compare(view.Keys[mid], snapshot.Invoices[view.Indexes[mid]].Id, key, after.Id) <= 0)
+            if (order.Compare(view.Keys[mid], snapshot.Facts[view.Indexes[mid]].Id, key, after.Id) <= 0)
             {
                 low = mid + 1;
             }
@@ -143,7 +143,7 @@ internal sealed class InvoicePage
 
         public decimal? Key => view.Keys[Position];
 
-        public Contracts.Invoice Current => Snapshot.Invoices[view.Indexes[Position]];
+        public ref readonly InvoiceFacts Current => ref Snapshot.Facts[view.Indexes[Position]];
 
         public bool Advance() => ++_step < (candidates?.Length ?? view.Indexes.Length);
     }

@@ -64,7 +64,7 @@ internal sealed record InvoiceQuery
     /// <summary>A digest of everything that selects and orders invoices (not limit or cursor): a cursor is valid only for the query it came from.</summary>
     public string Fingerprint { get; init; } = string.Empty;
 
-    public bool Matches(Invoice invoice)
+    public bool Matches(in InvoiceFacts invoice)
     {
         if (Statuses is not null && !Statuses.Contains(invoice.Status))
         {
@@ -103,15 +103,15 @@ internal sealed record InvoiceQuery
 
         if (MinGross is not null || MaxGross is not null)
         {
-            if (invoice.Totals.Gross is not { } gross || gross < MinGross || gross > MaxGross)
+            if (invoice.Gross is not { } gross || gross < MinGross || gross > MaxGross)
             {
                 return false;
             }
         }
 
         return Text is null
-               || Contains(invoice.Number) || Contains(invoice.Issuer?.Name)
-               || Contains(invoice.Recipient?.Name) || Contains(invoice.Payment?.Reference);
+               || Contains(invoice.Number) || Contains(invoice.IssuerName)
+               || Contains(invoice.RecipientName) || Contains(invoice.PaymentReference);
     }
 
     private bool Contains(string? value) => value is not null && value.Contains(Text!, StringComparison.OrdinalIgnoreCase);

@@ -28,18 +28,17 @@ internal static class ServedOverdue
             : invoice with { Raw = null, Overdue = false, DaysOverdue = null };
 
     /// <summary>
-    /// Writes <paramref name="cached"/> (the canonical bytes of <paramref name="invoice"/> as cached) with the values of
-    /// <paramref name="today"/>; returns the cached bytes themselves when the invoice is not overdue.
+    /// Writes <paramref name="cached"/> (an invoice's canonical bytes as cached) with the invoice's overdue days today;
+    /// returns the cached bytes themselves when the invoice is not overdue.
     /// </summary>
-    /// <param name="invoice">The invoice.</param>
+    /// <param name="daysOverdue">The invoice's days overdue today (<see cref="Invoice.DaysOverdueOn"/>), or <c>null</c>.</param>
     /// <param name="cached">Its cached canonical bytes.</param>
-    /// <param name="today">Today in the gateway's time zone.</param>
     /// <param name="rented">A pooled array to return to <see cref="ArrayPool{T}.Shared"/> after use, or <c>null</c>.</param>
     /// <returns>The bytes to serve.</returns>
-    public static ReadOnlySpan<byte> Patch(Invoice invoice, byte[] cached, DateOnly today, out byte[]? rented)
+    public static ReadOnlySpan<byte> Patch(int? daysOverdue, byte[] cached, out byte[]? rented)
     {
         rented = null;
-        if (invoice.DaysOverdueOn(today) is not { } days)
+        if (daysOverdue is not { } days)
         {
             return cached;
         }
@@ -64,9 +63,9 @@ internal static class ServedOverdue
     }
 
     /// <summary>The bytes to serve, as a new array (for the detail endpoint, whose ETag is computed from them).</summary>
-    public static byte[] PatchToArray(Invoice invoice, byte[] cached, DateOnly today)
+    public static byte[] PatchToArray(int? daysOverdue, byte[] cached)
     {
-        var bytes = Patch(invoice, cached, today, out var rented);
+        var bytes = Patch(daysOverdue, cached, out var rented);
         if (rented is null)
         {
             return cached;

@@ -9,7 +9,7 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// superset of the matches (sorted invoice indexes); <see cref="InvoiceQuery.Matches"/> still decides every one.
 /// Built on first use by a query that needs it, then shared by every request for the snapshot's life.
 /// </summary>
-internal sealed class SnapshotIndex(Invoice[] invoices)
+internal sealed class SnapshotIndex(InvoiceFacts[] invoices)
 {
     private Dictionary<InvoiceStatus, int[]>? _byStatus;
     private Dictionary<long, int[]>? _byTrigram;
@@ -129,12 +129,12 @@ internal sealed class SnapshotIndex(Invoice[] invoices)
         var seen = new HashSet<long>();
         for (var i = 0; i < invoices.Length; i++)
         {
-            var invoice = invoices[i];
+            ref readonly var invoice = ref invoices[i];
             seen.Clear();
             Add(invoice.Number);
-            Add(invoice.Issuer?.Name);
-            Add(invoice.Recipient?.Name);
-            Add(invoice.Payment?.Reference);
+            Add(invoice.IssuerName);
+            Add(invoice.RecipientName);
+            Add(invoice.PaymentReference);
             foreach (var trigram in seen)
             {
                 if (!lists.TryGetValue(trigram, out var list))

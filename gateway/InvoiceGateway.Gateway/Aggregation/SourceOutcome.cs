@@ -35,7 +35,7 @@ internal sealed record SourceOutcome(
     long DurationMs,
     SourceError? Error)
 {
-    public int Count => Snapshot?.Invoices.Length ?? 0;
+    public int Count => Snapshot?.Count ?? 0;
 
     /// <summary>Where the snapshot came from (hit, miss or stale), for metrics; <c>null</c> when there is none.</summary>
     public InvoiceGateway.Caching.CacheState? Cache { get; init; }

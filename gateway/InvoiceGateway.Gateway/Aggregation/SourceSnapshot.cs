@@ -8,61 +8,69 @@ using InvoiceGateway.Contracts;
 namespace InvoiceGateway.Gateway.Aggregation;
 
 /// <summary>
-/// A source's whole normalized list as cached: the invoices, each one's canonical JSON serialized
-/// once (without raw), and the orders the list can be sorted in, computed once on first use, so a
-/// cached list request neither re-parses, re-maps, re-serializes nor re-sorts. The raw payloads, kept for
-/// <c>include=raw</c>, are held Brotli-compressed (they were most of the memory a cached invoice took).
+/// A source's whole normalized list as cached: each invoice once, as its canonical JSON (without raw) packed
+/// (<see cref="PackedJson"/>), with the few facts filters, search and sorting need beside it (<see cref="InvoiceFacts"/>);
+/// the orders the list can be sorted in are computed once on first use, so a cached list request neither re-parses,
+/// re-maps, re-serializes nor re-sorts. The raw payloads, kept for <c>include=raw</c>, are Brotli-compressed in blocks
+/// (<see cref="RawBlocks"/>). An invoice's object graph is rebuilt from its JSON only when a request needs all of it
+/// (UBL, <c>include=raw</c>): objects, serialized bytes and raw payloads held side by side were most of the
+/// memory a cached invoice took (bench/results/memory-profile.md).
 /// </summary>
 [JsonConverter(typeof(SourceSnapshotJsonConverter))]
 internal sealed class SourceSnapshot : CachedValue, ISizedValue
 {
-    // What an invoice's objects take beside its bytes (measured with bench/run.sh's memory phase).
-    private const int ObjectBytesPerInvoice = 900;
+    // What an invoice takes beside its packed JSON and raw block share: its facts in the array, the searched strings,
+    // the default order's index and key (measured with bench/run.sh's memory phase and dotnet-gcdump).
+    private const int FactsBytesPerInvoice = 240;
 
     private readonly SortedView?[] _orders = new SortedView?[InvoiceOrder.Count];
-    private Dictionary<string, int>? _bySourceId;
+    private readonly InvoiceFacts[] _facts;
+    private readonly byte[][] _json;
+    private readonly RawBlocks _raw;
+
+    // Only when an invoice's id is not {source}:{sourceId} (a plug-in's own ids): the source ids themselves.
+    private readonly string[]? _sourceIds;
+    private int[]? _bySourceId;
     private SnapshotIndex? _index;
 
     public SourceSnapshot(IReadOnlyList<Invoice> invoices, IReadOnlyList<SourceNotice> notices, DateTimeOffset storedAt)
+        : this(invoices, RawBlocks.Compress(invoices), notices, storedAt)
     {
-        Invoices = new Invoice[invoices.Count];
-        Raw = new byte[]?[invoices.Count];
-        Json = new byte[invoices.Count][];
-        for (var i = 0; i < Invoices.Length; i++)
+    }
+
+    /// <summary>A snapshot of invoices (their raw payloads ignored) whose raw payloads are <paramref name="raw"/>.</summary>
+    private SourceSnapshot(IReadOnlyList<Invoice> invoices, RawBlocks raw, IReadOnlyList<SourceNotice> notices, DateTimeOffset storedAt)
+    {
+        _facts = new InvoiceFacts[invoices.Count];
+        _json = new byte[invoices.Count][];
+        var strings = new StringPool();
+        for (var i = 0; i < invoices.Count; i++)
         {
-            var invoice = invoices[i];
-            Raw[i] = CompressedRaw.Compress(invoice.Raw);
-            Invoices[i] = ServedOverdue.ForCache(invoice);
-            Json[i] = CanonicalJson.Serialize(Invoices[i]);
+            var invoice = ServedOverdue.ForCache(invoices[i]);
+            _facts[i] = new InvoiceFacts(invoice, strings);
+            _json[i] = PackedJson.Pack(CanonicalJson.Serialize(invoice))
+                       ?? throw new InvalidOperationException($"The canonical JSON of invoice '{invoice.Id}' holds a raw control character.");
+            if (_sourceIds is null && !HasSourceIdInId(invoice))
+            {
+                _sourceIds = new string[invoices.Count];
+                for (var j = 0; j < invoices.Count; j++)
+                {
+                    _sourceIds[j] = invoices[j].SourceId;
+                }
+            }
         }
 
+        _raw = raw;
         Notices = notices;
         StoredAt = storedAt;
         SizeKb = Measure();
     }
 
-    /// <summary>A snapshot read back from Redis: the invoices without raw, and their compressed raw payloads.</summary>
-    private SourceSnapshot(Invoice[] invoices, byte[]?[] raw, IReadOnlyList<SourceNotice> notices, DateTimeOffset storedAt)
-    {
-        Invoices = invoices;
-        Raw = raw;
-        Json = new byte[invoices.Length][];
-        for (var i = 0; i < invoices.Length; i++)
-        {
-            invoices[i] = ServedOverdue.ForCache(invoices[i]);
-            Json[i] = CanonicalJson.Serialize(invoices[i]);
-        }
+    /// <summary>How many invoices the snapshot holds.</summary>
+    public int Count => _facts.Length;
 
-        Notices = notices;
-        StoredAt = storedAt;
-        SizeKb = Measure();
-    }
-
-    /// <summary>The invoices, without raw (see <see cref="WithRaw"/>).</summary>
-    public Invoice[] Invoices { get; }
-
-    /// <summary>Canonical JSON of <see cref="Invoices"/> (same index), without raw.</summary>
-    public byte[][] Json { get; }
+    /// <summary>What filters, search and sorting read of each invoice (same index as the JSON).</summary>
+    public InvoiceFacts[] Facts => _facts;
 
     public IReadOnlyList<SourceNotice> Notices { get; }
 
@@ -70,15 +78,20 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
 
     public long SizeKb { get; }
 
-    /// <summary>The compressed raw payload of each invoice (same index); null where the source gave none.</summary>
-    private byte[]?[] Raw { get; }
+    /// <summary>The packed canonical JSON of the invoice at <paramref name="index"/> (see <see cref="PackedJson"/>).</summary>
+    public ReadOnlySpan<byte> PackedJsonOf(int index) => _json[index];
+
+    /// <summary>The canonical JSON of the invoice at <paramref name="index"/> as cached (not overdue, without raw).</summary>
+    public byte[] JsonOf(int index) => PackedJson.Unpack(_json[index], null);
+
+    /// <summary>The invoice at <paramref name="index"/>, without raw, as cached (read back from its JSON).</summary>
+    public Invoice InvoiceAt(int index) => CanonicalJson.Deserialize(JsonOf(index));
 
     /// <summary>The invoice at <paramref name="index"/> with its raw payload.</summary>
-    public Invoice WithRaw(int index) =>
-        Raw[index] is { } raw ? Invoices[index] with { Raw = CompressedRaw.Decompress(raw) } : Invoices[index];
+    public Invoice WithRaw(int index) => RawOf(index) is { } raw ? InvoiceAt(index) with { Raw = raw } : InvoiceAt(index);
 
-    /// <summary>The compressed raw payload of the invoice at <paramref name="index"/>, as held.</summary>
-    public byte[]? CompressedRawOf(int index) => Raw[index];
+    /// <summary>The raw payload of the invoice at <paramref name="index"/>; null where the source gave none.</summary>
+    public JsonElement? RawOf(int index) => _raw.Get(index);
 
     /// <summary>The filters' indexes over this snapshot (each built when a query first needs it).</summary>
     public SnapshotIndex Index
@@ -90,38 +103,54 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
                 return index;
             }
 
-            Interlocked.CompareExchange(ref _index, new SnapshotIndex(Invoices), null);
+            Interlocked.CompareExchange(ref _index, new SnapshotIndex(_facts), null);
             return _index;
         }
     }
 
-    /// <summary>The index of the invoice with this source id, or -1.</summary>
+    /// <summary>The index of the invoice with this source id, or -1 (a binary search over the ids, sorted on first use).</summary>
     public int IndexOf(string sourceId)
     {
-        var index = Volatile.Read(ref _bySourceId);
-        if (index is null)
+        var sorted = Volatile.Read(ref _bySourceId);
+        if (sorted is null)
         {
-            index = new Dictionary<string, int>(Invoices.Length, StringComparer.Ordinal);
-            for (var i = 0; i < Invoices.Length; i++)
+            sorted = new int[_facts.Length];
+            for (var i = 0; i < sorted.Length; i++)
             {
-                index.TryAdd(Invoices[i].SourceId, i);
+                sorted[i] = i;
             }
 
-            Volatile.Write(ref _bySourceId, index);
+            Array.Sort(sorted, (a, b) => SourceIdOf(a).SequenceCompareTo(SourceIdOf(b)));
+            Volatile.Write(ref _bySourceId, sorted);
         }
 
-        return index.TryGetValue(sourceId, out var found) ? found : -1;
-    }
-
-    public override string? FindImplausibility()
-    {
-        if (Invoices.Length != Raw.Length)
+        int low = 0, high = sorted.Length - 1;
+        while (low <= high)
         {
-            return "raw payloads do not match the invoices";
+            var mid = (low + high) >>> 1;
+            var compared = SourceIdOf(sorted[mid]).SequenceCompareTo(sourceId);
+            if (compared == 0)
+            {
+                return sorted[mid];
+            }
+
+            if (compared < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
         }
 
-        return Invoices.Any(i => i is null) || Notices.Any(n => n is null) ? "null entries" : null;
+        return -1;
     }
+
+    public override string? FindImplausibility() =>
+        _raw.Count != _facts.Length ? "raw payloads do not match the invoices"
+        : Notices.Any(n => n is null) ? "null entries"
+        : null;
 
     /// <summary>
     /// The invoices in the given order, with each one's sort key alongside (computed once, then shared by all
@@ -135,16 +164,16 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
             return cached;
         }
 
-        var invoices = Invoices;
-        var keys = new decimal?[invoices.Length];
-        var indexes = new int[invoices.Length];
+        var facts = _facts;
+        var keys = new decimal?[facts.Length];
+        var indexes = new int[facts.Length];
         for (var i = 0; i < indexes.Length; i++)
         {
             indexes[i] = i;
-            keys[i] = order.KeyOf(invoices[i]);
+            keys[i] = order.KeyOf(facts[i]);
         }
 
-        Array.Sort(indexes, (a, b) => order.Compare(keys[a], invoices[a].Id, keys[b], invoices[b].Id));
+        Array.Sort(indexes, (a, b) => order.Compare(keys[a], facts[a].Id, keys[b], facts[b].Id));
         var sortedKeys = new decimal?[indexes.Length];
         for (var i = 0; i < indexes.Length; i++)
         {
@@ -156,30 +185,58 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
         return view;
     }
 
-    internal StoredSnapshot ToStored() => new(StoredAt, Invoices, Raw, Notices.ToArray());
+    /// <summary>The snapshot as Redis holds it: its invoices read back from their JSON (a write per read of the source, not per request).</summary>
+    internal StoredSnapshot ToStored()
+    {
+        var invoices = new Invoice[_facts.Length];
+        for (var i = 0; i < invoices.Length; i++)
+        {
+            invoices[i] = InvoiceAt(i);
+        }
+
+        return new(StoredAt, invoices, _raw.Blocks, Notices.ToArray());
+    }
 
     internal static SourceSnapshot FromStored(StoredSnapshot stored)
     {
         // Nulls where entries belong make the copy implausible (a miss), not a crash later.
-        if (stored.Invoices is null || stored.Raw is null || stored.Notices is null)
+        if (stored.Invoices is null || stored.RawBlocks is null || stored.Notices is null)
         {
             throw new JsonException("A cached snapshot lacks its invoices, raw payloads or notices.");
         }
 
-        if (stored.Invoices.Any(i => i is null) || stored.Notices.Any(n => n is null) || stored.Invoices.Length != stored.Raw.Length)
+        if (stored.Invoices.Any(i => i is null) || stored.Notices.Any(n => n is null))
         {
-            throw new JsonException("A cached snapshot has null entries or raw payloads that do not match its invoices.");
+            throw new JsonException("A cached snapshot has null entries.");
         }
 
-        return new SourceSnapshot(stored.Invoices, stored.Raw, stored.Notices, stored.StoredAt);
+        var raw = RawBlocks.Read(stored.RawBlocks, stored.Invoices.Length)
+                  ?? throw new JsonException("A cached snapshot's raw payloads do not match its invoices.");
+        return new SourceSnapshot(stored.Invoices, raw, stored.Notices, stored.StoredAt);
+    }
+
+    private static bool HasSourceIdInId(Invoice invoice) =>
+        invoice.Id.Length == invoice.Source.Length + 1 + invoice.SourceId.Length
+        && invoice.Id.IndexOf(':', StringComparison.Ordinal) == invoice.Source.Length
+        && invoice.Id.AsSpan(invoice.Source.Length + 1).SequenceEqual(invoice.SourceId);
+
+    private ReadOnlySpan<char> SourceIdOf(int index)
+    {
+        if (_sourceIds is not null)
+        {
+            return _sourceIds[index];
+        }
+
+        var id = _facts[index].Id;
+        return id.AsSpan(id.IndexOf(':', StringComparison.Ordinal) + 1);
     }
 
     private long Measure()
     {
-        long bytes = 0;
-        for (var i = 0; i < Invoices.Length; i++)
+        long bytes = _raw.Bytes;
+        for (var i = 0; i < _json.Length; i++)
         {
-            bytes += Json[i].Length + (Raw[i]?.Length ?? 0) + ObjectBytesPerInvoice;
+            bytes += _json[i].Length + FactsBytesPerInvoice;
         }
 
         return (bytes / 1024) + 1;
@@ -217,8 +274,8 @@ internal sealed class SortedView(int[] indexes, decimal?[] keys)
     }
 }
 
-/// <summary>A snapshot as Redis holds it: invoices without raw, their compressed raw payloads (base64), the notices.</summary>
-internal sealed record StoredSnapshot(DateTimeOffset StoredAt, Invoice[] Invoices, byte[]?[] Raw, SourceNotice[] Notices);
+/// <summary>A snapshot as Redis holds it: invoices without raw, their raw payloads in compressed blocks (base64), the notices.</summary>
+internal sealed record StoredSnapshot(DateTimeOffset StoredAt, Invoice[] Invoices, byte[]?[] RawBlocks, SourceNotice[] Notices);
 
 /// <summary>Stores a snapshot in Redis as one JSON document (see <see cref="StoredSnapshot"/>).</summary>
 internal sealed class SourceSnapshotJsonConverter : JsonConverter<SourceSnapshot>
@@ -231,11 +288,18 @@ internal sealed class SourceSnapshotJsonConverter : JsonConverter<SourceSnapshot
         JsonSerializer.Serialize(writer, value.ToStored(), SnapshotJsonContext.Default.StoredSnapshot);
 }
 
-/// <summary>A cached detail read: the invoice and its canonical bytes and ETag, or "not found".</summary>
+/// <summary>
+/// A cached detail read: the invoice's canonical bytes (what the endpoint serves, so they stay unpacked) and ETag,
+/// the facts that decide its overdue days, and its compressed raw payload; or "not found". The invoice's objects are
+/// read back from the bytes only for UBL and <c>include=raw</c>.
+/// </summary>
 [JsonConverter(typeof(InvoiceDetailJsonConverter))]
 internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
 {
     private readonly byte[]? _raw;
+    private readonly SourceSnapshot? _list;
+    private readonly int _index;
+    private readonly InvoiceFacts _facts;
     private DayETag? _servedETag;
 
     public InvoiceDetail(Invoice? invoice, DateTimeOffset storedAt)
@@ -243,36 +307,35 @@ internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
     {
     }
 
-    /// <summary>One invoice of a cached list (for a source without a detail endpoint).</summary>
+    /// <summary>One invoice of a cached list (for a source without a detail endpoint); its raw payload stays in the list.</summary>
     public InvoiceDetail(SourceSnapshot snapshot, int index)
     {
-        Invoice = snapshot.Invoices[index];
-        Json = snapshot.Json[index];
+        _list = snapshot;
+        _index = index;
+        _facts = snapshot.Facts[index];
+        Json = snapshot.JsonOf(index);
         ETag = EntityTag.For(Json);
         StoredAt = snapshot.StoredAt;
-        _raw = snapshot.CompressedRawOf(index);
     }
 
     private InvoiceDetail(Invoice? invoiceWithoutRaw, byte[]? raw, DateTimeOffset storedAt)
     {
-        Invoice = invoiceWithoutRaw;
         _raw = raw;
         StoredAt = storedAt;
         if (invoiceWithoutRaw is not null)
         {
+            _facts = new InvoiceFacts(invoiceWithoutRaw, null);
             Json = CanonicalJson.Serialize(invoiceWithoutRaw);
             ETag = EntityTag.For(Json);
         }
     }
 
-    /// <summary>The invoice without raw; <see langword="null"/> when the source has no such invoice.</summary>
-    public Invoice? Invoice { get; }
-
+    /// <summary>The invoice's canonical JSON as cached (not overdue, without raw); empty when not found.</summary>
     public byte[] Json { get; } = [];
 
     public string ETag { get; } = string.Empty;
 
-    public bool IsNotFound => Invoice is null;
+    public bool IsNotFound => Json.Length == 0;
 
     public long SizeKb => CacheEntry.DetailSizeKb;
 
@@ -282,7 +345,7 @@ internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
     /// </summary>
     public string ETagOn(DateOnly today)
     {
-        if (Invoice?.DaysOverdueOn(today) is null)
+        if (DaysOverdueOn(today) is not { } days)
         {
             return ETag;
         }
@@ -292,20 +355,28 @@ internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
             return served.ETag;
         }
 
-        var body = ServedOverdue.PatchToArray(Invoice, Json, today);
+        var body = ServedOverdue.PatchToArray(days, Json);
         var etag = EntityTag.For(body);
         Volatile.Write(ref _servedETag, new DayETag(today, etag));
         return etag;
     }
 
+    /// <summary>Whole days overdue on <paramref name="today"/>, or <c>null</c>.</summary>
+    public int? DaysOverdueOn(DateOnly today) => IsNotFound ? null : _facts.DaysOverdueOn(today);
+
+    /// <summary>The invoice without raw (read back from its JSON); <see langword="null"/> when the source has no such invoice.</summary>
+    public Invoice? ReadInvoice() => IsNotFound ? null : CanonicalJson.Deserialize(Json);
+
     /// <summary>The invoice with its raw payload.</summary>
-    public Invoice? WithRaw() => Invoice is null || _raw is null ? Invoice : Invoice with { Raw = CompressedRaw.Decompress(_raw) };
+    public Invoice? ReadInvoiceWithRaw() => ReadInvoice() is { } invoice && RawPayload() is { } raw ? invoice with { Raw = raw } : ReadInvoice();
 
     public override string? FindImplausibility() => null;
 
-    internal StoredDetail ToStored() => new(StoredAt, Invoice, _raw);
+    internal StoredDetail ToStored() => new(StoredAt, ReadInvoice(), _raw ?? CompressedRaw.Compress(_list?.RawOf(_index)));
 
     internal static InvoiceDetail FromStored(StoredDetail stored) => new(stored.Invoice, stored.Raw, stored.StoredAt);
+
+    private JsonElement? RawPayload() => _list is not null ? _list.RawOf(_index) : _raw is null ? null : CompressedRaw.Decompress(_raw);
 }
 
 /// <summary>The ETag of an invoice's bytes as served on one day.</summary>

@@ -45,7 +45,7 @@ internal static class EInvoicingApi
             return problem;
         }
 
-        var invoice = read.Detail!.Invoice!;
+        var invoice = read.Detail!.ReadInvoice()!;
         if (!UblExport.CanExport(invoice))
         {
             return NotAnInvoice(invoice, StatusCodes.Status422UnprocessableEntity);

@@ -56,7 +56,8 @@ internal sealed class InvoiceListResult(byte[] page, IReadOnlyList<SourceOutcome
         var length = 256;
         foreach (var item in page.Items)
         {
-            length += item.Snapshot.Json[item.Index].Length + 1;
+            // Packed JSON unpacks to about 2.5 times its length; the buffer grows when that is short.
+            length += (item.Snapshot.PackedJsonOf(item.Index).Length * 3) + 1;
         }
 
         return includeRaw ? length * 3 : length;
@@ -67,21 +68,30 @@ internal sealed class InvoiceListResult(byte[] page, IReadOnlyList<SourceOutcome
         writer.WriteStartObject();
         writer.WritePropertyName("data"u8);
         writer.WriteStartArray();
+        var unpacked = ArrayPool<byte>.Shared.Rent(8192);
         foreach (var item in page.Items)
         {
-            var invoice = item.Snapshot.Invoices[item.Index];
             if (includeRaw)
             {
                 writer.WriteRawValue(CanonicalJson.Serialize(item.Snapshot.WithRaw(item.Index).AsOf(today)), skipInputValidation: true);
                 continue;
             }
 
-            writer.WriteRawValue(ServedOverdue.Patch(invoice, item.Snapshot.Json[item.Index], today, out var rented), skipInputValidation: true);
-            if (rented is not null)
+            // The cached bytes unpacked with today's overdue values (see PackedJson): a copy, not a serialization.
+            var packed = item.Snapshot.PackedJsonOf(item.Index);
+            var days = item.Snapshot.Facts[item.Index].DaysOverdueOn(today);
+            var length = PackedJson.UnpackedLength(packed, days);
+            if (length > unpacked.Length)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(unpacked);
+                unpacked = ArrayPool<byte>.Shared.Rent(length);
             }
+
+            PackedJson.Unpack(packed, unpacked, days);
+            writer.WriteRawValue(unpacked.AsSpan(0, length), skipInputValidation: true);
         }
+
+        ArrayPool<byte>.Shared.Return(unpacked);
 
         writer.WriteEndArray();
         if (page.Next is { } next)

@@ -117,11 +117,11 @@ internal static class InvoicesApi
         var (source, detail) = (read.Source!, read.Detail!);
         if (EInvoicingApi.RequestedUblType(http.Request) is { } ublType)
         {
-            return EInvoicingApi.Ubl(detail.Invoice!, source, ublType, query.Strict, http);
+            return EInvoicingApi.Ubl(detail.ReadInvoice()!, source, ublType, query.Strict, http);
         }
 
         var today = gateway.Today();
-        var raw = query.IncludeRaw ? CanonicalJson.Serialize(detail.WithRaw()!.AsOf(today)) : null;
+        var raw = query.IncludeRaw ? CanonicalJson.Serialize(detail.ReadInvoiceWithRaw()!.AsOf(today)) : null;
         var etag = raw is null ? detail.ETagOn(today) : EntityTag.For(raw);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "private, no-cache";
@@ -182,7 +182,7 @@ internal static class InvoicesApi
         }
 
         var detail = result.Value;
-        if (detail.Invoice is null)
+        if (detail.IsNotFound)
         {
             return new InvoiceRead(Problems.NotFound($"Source '{source.Name}' has no invoice '{sourceId}'."));
         }
@@ -273,7 +273,7 @@ internal sealed class ServedDetailResult(InvoiceDetail detail, DateOnly today) :
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        var body = ServedOverdue.Patch(detail.Invoice!, detail.Json, today, out var rented);
+        var body = ServedOverdue.Patch(detail.DaysOverdueOn(today), detail.Json, out var rented);
         response.ContentLength = body.Length;
         response.BodyWriter.Write(body);
         if (rented is not null)

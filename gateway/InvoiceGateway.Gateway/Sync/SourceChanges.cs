@@ -247,7 +247,7 @@ internal sealed partial class SourceChanges(
 
     private static NewEvent InvoiceEvent(string type, SourceRuntime source, Invoice invoice, DateOnly today, JsonArray? changes)
     {
-        var served = ServedOverdue.PatchToArray(invoice, CanonicalJson.Serialize(invoice), today);
+        var served = ServedOverdue.PatchToArray(invoice.DaysOverdueOn(today), CanonicalJson.Serialize(invoice));
         var node = JsonNode.Parse(served)!;
         var data = changes is null ? node : new JsonObject { ["changes"] = changes, ["invoice"] = node };
         return new NewEvent(type, source.Name, invoice.Id, data.ToJsonString());

@@ -78,6 +78,7 @@ internal static class GatewayHost
         services.AddSingleton(sp => SourceRegistry.Create(plans, sp.GetRequiredService<UpstreamClientFactory>(), sp.GetRequiredService<TimeProvider>()));
         var cacheOptions = new InvoiceCacheOptions { Redis = settings.Redis, MemoryLimitMb = settings.CacheMemoryLimitMb };
         services.AddInvoiceCache(cacheOptions);
+        services.AddSingleton<MemoryReclaimer>();
         services.AddSingleton<SourceRefresher>();
         services.AddSingleton<InvoiceAggregator>();
         services.AddSingleton<GatewayContext>();

@@ -13,7 +13,7 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// sync is switched off). Every list read is compared with the last (<see cref="Sync.SourceChanges"/>). Reads of
 /// one key in one replica are joined: whoever asks while a read is under way gets that read's result.
 /// </summary>
-internal sealed class SourceRefresher(InvoiceCache cache, Sync.SourceChanges changes, TimeProvider time)
+internal sealed class SourceRefresher(InvoiceCache cache, Sync.SourceChanges changes, MemoryReclaimer reclaimer, TimeProvider time)
 {
     /// <summary>The cached list of <paramref name="source"/>, read when there is no copy (see <see cref="InvoiceCache.GetOrReadAsync"/>).</summary>
     public Task<CacheResult<SourceSnapshot>> GetListAsync(SourceRuntime source, CancellationToken cancellationToken) =>
@@ -46,6 +46,22 @@ internal sealed class SourceRefresher(InvoiceCache cache, Sync.SourceChanges cha
     /// and makes the copy to cache. A failed read is told to the sync too (<c>connection.failed</c>).
     /// </summary>
     private async Task<SourceSnapshot> ReadListAsync(SourceRuntime source, TimeSpan budget)
+    {
+        var read = 0;
+        reclaimer.ReadStarted();
+        try
+        {
+            var snapshot = await ReadAndCompareAsync(source, budget).ConfigureAwait(false);
+            read = snapshot.Count;
+            return snapshot;
+        }
+        finally
+        {
+            reclaimer.ReadEnded(read);
+        }
+    }
+
+    private async Task<SourceSnapshot> ReadAndCompareAsync(SourceRuntime source, TimeSpan budget)
     {
         SourceListing listing;
         try

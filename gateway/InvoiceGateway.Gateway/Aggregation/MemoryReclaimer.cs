@@ -9,8 +9,7 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// generation while the gateway is idle, and the server GC keeps what it committed: filling 50,000 invoices left about
 /// 600 MB committed for a live heap of 100 MB (bench/results/memory-profile.md). So when at least
 /// <see cref="MinimumInvoices"/> invoices were read since the last time and no list read is under way, one compacting
-/// collection that decommits what it frees runs (at most every <see cref="Interval"/>: it pauses the process, for tens
-/// of milliseconds per 100 MB of live heap).
+/// collection that decommits what it frees runs (at most every <see cref="Interval"/>: it pauses the process).
 /// </summary>
 internal sealed partial class MemoryReclaimer(TimeProvider time, ILogger<MemoryReclaimer> logger)
 {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using InvoiceGateway.Contracts;
 
 namespace InvoiceGateway.Adapters.Normalization;
@@ -45,8 +46,10 @@ public static class InvoiceRules
     /// </summary>
     /// <param name="invoice">The mapped invoice.</param>
     /// <param name="values">The values reader the invoice was mapped with; the checks add to its warnings.</param>
+    /// <param name="raw">The upstream payload to keep as <see cref="Invoice.Raw"/>, when the mapped invoice has none yet
+    /// (set here rather than by another copy of the whole invoice afterwards).</param>
     /// <returns>The finished invoice.</returns>
-    public static Invoice Finish(Invoice invoice, UpstreamValues values)
+    public static Invoice Finish(Invoice invoice, UpstreamValues values, JsonElement? raw = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         var positive = InvoiceArithmetic.PositiveCreditNote(invoice);
@@ -54,7 +57,7 @@ public static class InvoiceRules
         var finished = ReferenceEquals(rounded, positive.Lines) ? positive : positive with { Lines = rounded };
         values.CheckTotals(finished.Totals);
         InvoiceArithmetic.CheckLines(finished, values);
-        return finished with { Warnings = values.Warnings.ToArray() };
+        return finished with { Warnings = values.Warnings.ToArray(), Raw = raw ?? finished.Raw };
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ internal sealed class InvoiceNormalizer(
                 $"the entry is {UpstreamJson.Describe(entry.ValueKind)}, not an object");
         }
 
+        using var properties = EntryProperties.Open(entry);
         var values = new UpstreamValues();
         var draft = new InvoiceDraft();
         foreach (var binding in bindings)

@@ -92,7 +92,7 @@ internal sealed class PayloadPath
                 return false;
             }
 
-            steps.Add(Step.Property(name));
+            steps.Add(Step.Property(name, first: steps.Count == 0));
             var rest = bracket < 0 ? string.Empty : part[bracket..];
             while (rest.Length > 0)
             {
@@ -141,7 +141,7 @@ internal sealed class PayloadPath
         {
             if (step.Utf8Name is { } name)
             {
-                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+                if (current.ValueKind != JsonValueKind.Object || !TryGetProperty(current, step, name, out current))
                 {
                     value = default;
                     return false;
@@ -178,7 +178,7 @@ internal sealed class PayloadPath
             var step = _steps[i];
             if (step.Utf8Name is { } name)
             {
-                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+                if (current.ValueKind != JsonValueKind.Object || !TryGetProperty(current, step, name, out current))
                 {
                     Missing(into, includeMissing && projected);
                     return;
@@ -221,6 +221,12 @@ internal sealed class PayloadPath
         }
     }
 
+    /// <summary>A property of the entry being normalized comes from its index (see <see cref="EntryProperties"/>); any other is scanned for.</summary>
+    private static bool TryGetProperty(JsonElement current, Step step, byte[] name, out JsonElement value) =>
+        step.Number >= 0 && EntryProperties.TryGet(current, step.Number, out value) is { } indexed
+            ? indexed
+            : current.TryGetProperty(name, out value);
+
     private static void Missing(List<JsonElement> into, bool record)
     {
         if (record)
@@ -231,13 +237,15 @@ internal sealed class PayloadPath
 
     public override string ToString() => Display;
 
-    private readonly record struct Step(string? Name, byte[]? Utf8Name, int Index)
+    private readonly record struct Step(string? Name, byte[]? Utf8Name, int Index, int Number = -1)
     {
         public static Step Projection => new(null, null, -1);
 
         public bool IsProjection => Name is null && Index < 0;
 
-        public static Step Property(string name) => new(name, Encoding.UTF8.GetBytes(name), -1);
+        /// <summary>A property step; the first step of a path is numbered for <see cref="EntryProperties"/>.</summary>
+        public static Step Property(string name, bool first) =>
+            new(name, Encoding.UTF8.GetBytes(name), -1, first ? EntryProperties.Number(name) : -1);
 
         public static Step Element(int index) => new(null, null, index);
     }

@@ -80,4 +80,40 @@ public class PayloadPathTests
         Assert.False(PayloadPath.TryParse(text, out _, out var error));
         Assert.Contains($"'{text}' is not a path", error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// While an entry is indexed (<see cref="EntryProperties"/>, opened by the normalizer), every path answers as the
+    /// property scan does: repeated names (the last wins), escaped names (the entry is then scanned), absent and null
+    /// values, nested and projected paths, and elements that are not the indexed entry.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"id":"first","id":"last","n":null,"o":{"id":"inner"}}""")]
+    [InlineData("""{"\u0069d":"escaped","o":{"id":"inner"},"n":null}""")]
+    [InlineData("""{"o":{"id":"inner"},"list":[{"id":1},{"id":2}],"Ünïcode":"ü"}""")]
+    public void TryGet_WhileTheEntryIsIndexed_AnswersAsTheScan(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var entry = document.RootElement;
+        string[] texts = ["id", "n", "o.id", "o", "missing", "list[1].id", "Ünïcode", "o.missing"];
+        var paths = texts.Select(t => PayloadPath.TryParse(t, out var path, out _) ? path : throw new InvalidOperationException(t)).ToArray();
+        var scanned = paths.Select(p => (p.TryGet(entry, out var v), v.ValueKind == JsonValueKind.Undefined ? null : v.GetRawText())).ToArray();
+        var collected = paths.Select(p => Collect(p, entry)).ToArray();
+        var inner = paths[0].TryGet(entry.TryGetProperty("o", out var o) ? o : default, out var innerId) ? innerId.GetRawText() : null;
+
+        using (EntryProperties.Open(entry))
+        {
+            var indexed = paths.Select(p => (p.TryGet(entry, out var v), v.ValueKind == JsonValueKind.Undefined ? null : v.GetRawText())).ToArray();
+            Assert.Equal(scanned, indexed);
+            Assert.Equal(collected, paths.Select(p => Collect(p, entry)).ToArray());
+            Assert.True(paths[0].TryGet(o, out var stillInner));
+            Assert.Equal(inner, stillInner.GetRawText());
+        }
+
+        static string Collect(PayloadPath path, JsonElement entry)
+        {
+            var found = new List<JsonElement>();
+            path.Collect(entry, found, includeMissing: true);
+            return string.Join("|", found.Select(f => f.ValueKind == JsonValueKind.Undefined ? "-" : f.GetRawText()));
+        }
+    }
 }

@@ -3,7 +3,7 @@
 # or 1m; the invoices per connection follow), Release builds, the sandbox in its own process, SQLite, one replica.
 #   bash bench/scale-1m.sh [10k|100k|1m]        (default 1m; SKIP_BUILD=1 reuses bin/Release; DURATION=20s per kind)
 # PROFILE=1 also records System.Runtime counters for the whole run ($WORK/counters.csv) and two 20 s CPU traces
-# (dotnet-trace, cpu-sampling): while the connections sync ($WORK/sync.nettrace) and during the plain lists
+# (dotnet-trace, dotnet-sampled-thread-time: thread stacks ~100 Hz, waits included): while the connections sync ($WORK/sync.nettrace) and during the plain lists
 # ($WORK/lists.nettrace), each with its top frames (dotnet-trace report topN) beside it.
 # Prints and appends to $WORK/summary.md: the time to create and sync everything, the gateway's RSS empty vs filled
 # (per invoice), then for each kind of list (plain, q=, status=, overdue=true) wrk's p50/p99 and requests/s with 64
@@ -15,7 +15,7 @@ TENANTS=${TENANTS:-200}; CONNS=${CONNS:-5}; PER=$(( TOTAL / TENANTS / CONNS ))
 DURATION=${DURATION:-20s}; CLIENTS=${CLIENTS:-64}; THREADS=${THREADS:-2}
 W=${WORK:-/tmp/igscale-$SIZE}; ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SB=http://127.0.0.1:${SB_PORT:-5291}; GW=http://127.0.0.1:${GW_PORT:-5292}; KEY=scale-app-key-0123456789abcdef
-mkdir -p "$W"; rm -rf "$W/data" "$W"/keys* "$W"/*.conf
+mkdir -p "$W"; rm -rf "$W/data" "$W/keys" "$W"/*.conf "$W"/*.nettrace "$W"/*.txt; mkdir -p "$W/keys"
 log() { echo "$*" | tee -a "$W/summary.md"; }
 if [ -z "${SKIP_BUILD:-}" ]; then
   dotnet build -c Release "$ROOT/gateway/InvoiceGateway.Gateway" -nologo -v q
@@ -45,7 +45,7 @@ cpu() { awk '{print $14+$15}' /proc/$GPID/stat; }
 HZ=$(getconf CLK_TCK)
 PATH=$PATH:$HOME/.dotnet/tools
 trace() { # name: a 20 s CPU sample of the gateway, and its top frames
-  dotnet-trace collect -p $GPID --profile cpu-sampling --duration 00:00:00:20 -o "$W/$1.nettrace" > "$W/$1.trace.log" 2>&1 \
+  dotnet-trace collect -p $GPID --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$W/$1.nettrace" > "$W/$1.trace.log" 2>&1 \
     && dotnet-trace report "$W/$1.nettrace" topN -n 40 > "$W/$1.top.txt" 2>&1 \
     && dotnet-trace report "$W/$1.nettrace" topN -n 60 --inclusive > "$W/$1.top-inclusive.txt" 2>&1; }
 [ -n "${PROFILE:-}" ] && { dotnet-counters collect -p $GPID --counters System.Runtime --refresh-interval 5 --format csv -o "$W/counters.csv" > /dev/null 2>&1 & }
@@ -56,11 +56,11 @@ sleep 2; RSS0=$(rss); C0=$(cpu); T0=$(date +%s.%N)
 
 # The tenants' keys: one POST each, 32 at a time in one curl process (no process per request).
 for t in $(seq 0 $(( TENANTS - 1 ))); do
-  printf 'url = "%s/v1/tenants/t%d/keys"\nrequest = "POST"\nheader = "X-Api-Key: %s"\nheader = "Content-Type: application/json"\ndata = "{\\"name\\":\\"bench\\"}"\noutput = "%s/keys.%d.json"\nnext\n' \
+  printf 'url = "%s/v1/tenants/t%d/keys"\nrequest = "POST"\nheader = "X-Api-Key: %s"\nheader = "Content-Type: application/json"\ndata = "{\\"name\\":\\"bench\\"}"\noutput = "%s/keys/%d.json"\nnext\n' \
     $GW $t $KEY "$W" $t
 done > "$W/keys.conf"
 sed -i '$d' "$W/keys.conf"; curl -s --parallel --parallel-max 32 -K "$W/keys.conf" 2>>"$W/curl.log"
-for t in $(seq 0 $(( TENANTS - 1 ))); do jq -r .key "$W/keys.$t.json"; done > "$W/keys.txt"
+for t in $(seq 0 $(( TENANTS - 1 ))); do jq -r .key "$W/keys/$t.json"; done > "$W/keys.txt"
 [ "$(grep -c '^igk_' "$W/keys.txt")" -eq "$TENANTS" ] || { echo "not every tenant key was issued" >&2; exit 1; }
 
 # The connections: each POST reads the consent's first page, so CONNS x TENANTS upstream reads; 32 at a time.
@@ -75,12 +75,20 @@ log "- $TENANTS keys and $(( TENANTS * CONNS )) connections created in $(echo "$
 [ -n "${PROFILE:-}" ] && { trace sync & }
 # Synced: every connection has its connection.synced event (the first background read compared and stored).
 DB="$W/data/invoicegateway.db"
-for _ in $(seq 1 3600); do
+for _ in $(seq 1 ${SYNC_WAIT:-1800}); do
   n=$(sqlite3 "$DB" "select count(*) from events where type='connection.synced'" 2>/dev/null || echo 0)
   [ "$n" -ge $(( TENANTS * CONNS )) ] && break; sleep 1
 done
 T2=$(date +%s.%N); C1=$(cpu)
-log "- all synced $(echo "$T2 - $T0" | bc | xargs printf %.1f) s after the first key ($n connection.synced; gateway CPU $(echo "scale=1; ($C1 - $C0) / $HZ" | bc) s)"
+log "- all synced $(echo "$T2 - $T0" | bc | xargs printf %.1f) s after the first key ($n connection.synced; gateway CPU $(echo "scale=1; ($C1 - $C0) / $HZ" | bc) s; sync stores that failed: $(grep -c 'Could not store what the sync read' "$W/gateway.log" || true))"
+
+# Quiet: the background reads the sync may still have queued (its first pass) are done once the gateway's CPU
+# stays under a fifth of a core for 5 s (at most QUIET_WAIT s).
+Q0=$(date +%s)
+while [ $(( $(date +%s) - Q0 )) -lt ${QUIET_WAIT:-600} ]; do
+  a=$(cpu); sleep 5; b=$(cpu); [ $(( (b - a) * 100 / HZ / 5 )) -lt 20 ] && break
+done
+log "- quiet $(( $(date +%s) - Q0 )) s later (gateway CPU $(echo "scale=1; ($(cpu) - C0) / $HZ" | bc) s since the first key)"
 
 # Every tenant read once (its five snapshots are cached by the sync; this builds nothing but what a first request builds).
 i=0; while read -r k; do

@@ -92,6 +92,7 @@ internal static class GatewayHost
         services.AddSingleton<TenantKeyDirectory>();
         services.AddSingleton<EventLog>();
         services.AddHostedService<EventRetention>();
+        services.AddSingleton<SqliteWriteTurns>();
         services.AddSingleton<Sync.SourceChanges>();
         services.AddSingleton<Sync.SyncScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Sync.SyncScheduler>());

@@ -36,6 +36,10 @@ internal sealed class SourceRefresher(InvoiceCache cache, Sync.SourceChanges cha
     public Task<CacheResult<InvoiceDetail>> RefreshDetailAsync(SourceRuntime source, string sourceId, CancellationToken cancellationToken) =>
         cache.ReadAgainAsync(source.DetailCacheKey(sourceId), source.CacheEntries.Detail, _ => ReadDetailAsync(source, sourceId), cancellationToken);
 
+    /// <summary>When the copy of <paramref name="source"/>'s list in this replica's memory was read; <c>null</c> without one.</summary>
+    public DateTimeOffset? ListReadAt(SourceRuntime source) =>
+        cache.TryGetStale<SourceSnapshot>(source.ListCacheKey, source.CacheEntries.List, out var copy) ? copy.StoredAt : null;
+
     /// <summary>Drops every copy of the source in every replica it can reach.</summary>
     public Task<InvalidationReach> DropAsync(SourceRuntime source, CancellationToken cancellationToken) =>
         cache.RemoveByTagAsync(source.CacheTag, cancellationToken);

@@ -20,7 +20,7 @@ namespace InvoiceGateway.Gateway.Sync;
 /// read the same change produce its event once: the second finds it already stored.
 /// </summary>
 internal sealed partial class SourceChanges(
-    IServiceScopeFactory scopes, EventLog events, DatabaseSettings database, GatewaySettings settings, TimeProvider time, ILogger<SourceChanges> logger)
+    IServiceScopeFactory scopes, EventLog events, DatabaseSettings database, SqliteWriteTurns writeTurns, GatewaySettings settings, TimeProvider time, ILogger<SourceChanges> logger)
 {
     /// <summary>Reads in a row an invoice must be absent from (complete ones) before it counts as deleted.</summary>
     public const int AbsentReadsForDeletion = 2;
@@ -40,6 +40,7 @@ internal sealed partial class SourceChanges(
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var turn = await writeTurns.TakeAsync(cancellationToken).ConfigureAwait(false);
             return await CompareAndStoreAsync(source, listing, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or TimeoutException or InvalidOperationException)
@@ -60,6 +61,7 @@ internal sealed partial class SourceChanges(
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var turn = await writeTurns.TakeAsync(cancellationToken).ConfigureAwait(false);
             await using var scope = scopes.CreateAsyncScope();
             var db = Db(scope, source);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -89,6 +91,7 @@ internal sealed partial class SourceChanges(
     /// <summary>Forgets what was kept of a source (its connection was deleted), so that nothing of it lingers.</summary>
     public async Task ForgetAsync(string syncKey, CancellationToken cancellationToken)
     {
+        using var turn = await writeTurns.TakeAsync(cancellationToken).ConfigureAwait(false);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
         await db.SyncedInvoices.Where(i => i.SourceKey == syncKey).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);

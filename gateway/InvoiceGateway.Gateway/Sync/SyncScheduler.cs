@@ -22,6 +22,7 @@ internal sealed partial class SyncScheduler(
     SourceChanges sourceChanges,
     IServiceScopeFactory scopes,
     DatabaseSettings database,
+    SqliteWriteTurns writeTurns,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<SyncScheduler> logger) : BackgroundService
@@ -163,7 +164,7 @@ internal sealed partial class SyncScheduler(
         {
             if (!_targets.TryGetValue(key, out var target))
             {
-                _targets[key] = new Target(source) { DueAt = now };
+                _targets[key] = NewTarget(source, now);
             }
             else if (!ReferenceEquals(target.Source, source))
             {
@@ -181,6 +182,19 @@ internal sealed partial class SyncScheduler(
                 await ForgetAsync(gone, stoppingToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A source to keep warm from now on. A connection was read whole when it was created (its check stored the copy):
+    /// it is read again when that copy's Ttl passes, not at once; reading every new connection twice halved how fast a
+    /// thousand of them were synced (bench/results/scale-profile.md).
+    /// </summary>
+    private Target NewTarget(SourceRuntime source, DateTimeOffset now)
+    {
+        var ttl = source.Settings.Cache.Ttl;
+        return refresher.ListReadAt(source) is { } readAt && readAt + ttl > now
+            ? new Target(source) { DueAt = readAt + Jittered(ttl), Tried = true }
+            : new Target(source) { DueAt = now };
     }
 
     private async Task ForgetAsync(SourceRuntime gone, CancellationToken stoppingToken)
@@ -244,6 +258,7 @@ internal sealed partial class SyncScheduler(
         var key = source.SyncKey;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var untilMs = until.ToUnixTimeMilliseconds();
+        using var turn = await writeTurns.TakeAsync(cancellationToken).ConfigureAwait(false);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
         await SourceChanges.EnsureStateAsync(db, database.Provider, source, cancellationToken).ConfigureAwait(false);

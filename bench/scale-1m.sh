@@ -75,20 +75,22 @@ log "- $TENANTS keys and $(( TENANTS * CONNS )) connections created in $(echo "$
 [ -n "${PROFILE:-}" ] && { trace sync & }
 # Synced: every connection has its connection.synced event (the first background read compared and stored).
 DB="$W/data/invoicegateway.db"
+CREATED=$(sqlite3 "$DB" "select count(*) from connections")
 for _ in $(seq 1 ${SYNC_WAIT:-1800}); do
   n=$(sqlite3 "$DB" "select count(*) from events where type='connection.synced'" 2>/dev/null || echo 0)
-  [ "$n" -ge $(( TENANTS * CONNS )) ] && break; sleep 1
+  [ "$n" -ge "$CREATED" ] && break; sleep 1
 done
 T2=$(date +%s.%N); C1=$(cpu)
 log "- all synced $(echo "$T2 - $T0" | bc | xargs printf %.1f) s after the first key ($n connection.synced; gateway CPU $(echo "scale=1; ($C1 - $C0) / $HZ" | bc) s; sync stores that failed: $(grep -c 'Could not store what the sync read' "$W/gateway.log" || true))"
 
-# Quiet: the background reads the sync may still have queued (its first pass) are done once the gateway's CPU
-# stays under a fifth of a core for 5 s (at most QUIET_WAIT s).
+# Quiet: the background reads the sync may still have queued (its first pass) are done once the sandbox has had no
+# request for 10 s (at most QUIET_WAIT s).
+upstream() { curl -sf $SB/_sandbox/requests | jq '[.[]] | add'; }
 Q0=$(date +%s)
-while [ $(( $(date +%s) - Q0 )) -lt ${QUIET_WAIT:-600} ]; do
-  a=$(cpu); sleep 5; b=$(cpu); [ $(( (b - a) * 100 / HZ / 5 )) -lt 20 ] && break
+while [ $(( $(date +%s) - Q0 )) -lt ${QUIET_WAIT:-900} ]; do
+  a=$(upstream); sleep 10; b=$(upstream); [ "$a" = "$b" ] && break
 done
-log "- quiet $(( $(date +%s) - Q0 )) s later (gateway CPU $(echo "scale=1; ($(cpu) - C0) / $HZ" | bc) s since the first key)"
+log "- quiet $(( $(date +%s) - Q0 )) s later ($b upstream requests in all; gateway CPU $(echo "scale=1; ($(cpu) - C0) / $HZ" | bc) s since the first key)"
 
 # Every tenant read once (its five snapshots are cached by the sync; this builds nothing but what a first request builds).
 i=0; while read -r k; do
@@ -102,13 +104,14 @@ sleep 5; RSS1=$(rss)
 log "- gateway RSS: empty $(( RSS0 / 1024 )) MiB, filled $(( RSS1 / 1024 )) MiB: **$(( (RSS1 - RSS0) * 1024 / TOTAL )) bytes per cached invoice** (tenant t0 lists $COUNT of limit=200)"
 
 # The lists, one kind after the other; the same 64 connections, round-robin over the tenants' keys.
-log ""; log "| $SIZE list | p50 ms | p99 ms | requests/s | non-2xx |"; log "| --- | --- | --- | --- | --- |"
+log ""; log "| $SIZE list | p50 ms | p99 ms | requests/s | non-2xx | upstream requests meanwhile |"; log "| --- | --- | --- | --- | --- | --- |"
 for kind in "limit=50" "limit=50&q=fjordkraft" "limit=50&status=paid" "limit=50&overdue=true"; do
   curl -sf -o /dev/null "$GW/v1/invoices?$kind" -H "X-Api-Key: $K1" || echo "warning: $kind failed" >&2
   [ -n "${PROFILE:-}" ] && [ "$kind" = "limit=50" ] && { trace lists & }
+  U0=$(upstream)
   KEYS="$W/keys.txt" QUERY="$kind" wrk -t"$THREADS" -c"$CLIENTS" -d"$DURATION" --latency -s "$ROOT/bench/scale-1m.lua" $GW > "$W/wrk.$kind.txt"
   RESULT=$(grep '^RESULT' "$W/wrk.$kind.txt" | cut -d' ' -f2-)
-  log "| \`$kind\` | $RESULT |"
+  log "| \`$kind\` | $RESULT | $(( $(upstream) - U0 )) |"
 done
 wait_traces() { while pgrep -f "dotnet-trace collect -p $GPID" > /dev/null; do sleep 1; done; }
 [ -n "${PROFILE:-}" ] && wait_traces

@@ -77,7 +77,9 @@ public sealed class RateLimitTests
     public async Task InvalidKeys_BeyondTheFailedKeyLimit_Are429WithRetryAfter_EvenWhenTheNextKeyIsRight()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        // Without the background sync, whose reads would be upstream requests no caller made.
         await using var gateway = await GatewayServer.StartAsync(TestKeys.ConfigFor(sandbox,
+            SandboxConfig.WithoutSync,
             ("Gateway:RateLimit:FailedKeyLimit", "3"),
             ("Gateway:RateLimit:FailedKeyWindow", "00:10:00")));
 

@@ -138,6 +138,7 @@ internal static class GatewayHost
             builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         }
 
+        services.DeferKeyRingLoading();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

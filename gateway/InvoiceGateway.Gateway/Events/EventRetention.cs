@@ -6,10 +6,11 @@ namespace InvoiceGateway.Gateway.Events;
 /// Deletes events older than <c>Gateway:Events:Retention</c>, at start and then every hour (at most a tenth of the
 /// retention). Every replica may do it: deleting what another replica deleted is a no-op.
 /// </summary>
-internal sealed partial class EventRetention(EventLog log, GatewaySettings settings, TimeProvider time, ILogger<EventRetention> logger) : BackgroundService
+internal sealed partial class EventRetention(EventLog log, GatewaySettings settings, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<EventRetention> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await lifetime.WhenStartedAsync(stoppingToken).ConfigureAwait(false);
         var retention = settings.Events.Retention;
         var every = retention / 10 < TimeSpan.FromHours(1) ? retention / 10 : TimeSpan.FromHours(1);
         using var timer = new PeriodicTimer(every < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : every, time);

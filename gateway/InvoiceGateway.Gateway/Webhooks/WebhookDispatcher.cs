@@ -25,6 +25,7 @@ internal sealed partial class WebhookDispatcher(
     WebhookSender sender,
     WebhookSecrets secrets,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     /// <summary>How long a delivery is retried after its creation (or a manual retry).</summary>
@@ -76,6 +77,7 @@ internal sealed partial class WebhookDispatcher(
         events.Appended += OnAppended;
         try
         {
+            await lifetime.WhenStartedAsync(stoppingToken).ConfigureAwait(false);
             await DispatchAsync(stoppingToken).ConfigureAwait(false);
         }
         finally

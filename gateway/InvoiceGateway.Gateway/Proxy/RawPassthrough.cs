@@ -40,6 +40,13 @@ internal static class RawPassthrough
                 var source = transform.HttpContext.Features.Get<SourceRuntime>()
                              ?? throw new InvalidOperationException("The raw passthrough forwarded a request without a source.");
                 transform.DestinationPrefix = source.Settings.BaseUrl.ToString().TrimEnd('/');
+
+                // The path below the source's API root: the route's catch-all, as the caller sent it (Kestrel decoded it
+                // once, PathString escapes it again). Not a PathPattern transform, which binds a route template per
+                // request (about 6 % of the passthrough's CPU time; bench/results/startup-yarp-issue16.md).
+                transform.Path = transform.HttpContext.Request.RouteValues["path"] is string { Length: > 0 } path
+                    ? new PathString("/" + path)
+                    : PathString.Empty;
                 await source.Client.Credentials.ApplyAsync(transform.ProxyRequest, transform.HttpContext.RequestAborted).ConfigureAwait(false);
             });
             context.AddResponseTransform(transform =>

@@ -49,7 +49,6 @@ internal sealed class SourceProxyConfigProvider : IProxyConfigProvider, IDisposa
                 Metadata = new Dictionary<string, string> { [SourceMetadataKey] = "*" },
                 Transforms =
                 [
-                    new Dictionary<string, string> { ["PathPattern"] = "/{**path}" },
                     new Dictionary<string, string> { ["RequestHeadersCopy"] = "true" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Cookie" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Authorization" },

@@ -1,10 +1,10 @@
 namespace InvoiceGateway.Gateway;
 
 /// <summary>
-/// Background work (the sync, webhook deliveries, event retention) waits until the host has started: its first pass
-/// (reading every source, compiling the first database queries) would otherwise take the CPU from the start-up itself
-/// and make the gateway ready later, while none of it is needed to serve (a request that finds no copy reads the
-/// source itself).
+/// Background work that no request waits for (webhook deliveries, event retention) begins once the host has started:
+/// its first pass (the first database queries, compiled) would otherwise take the CPU from the start-up itself and make
+/// the gateway ready later. Not the sync: its first read of each source starts at once, so that the first requests join
+/// it instead of reading the sources a second time.
 /// </summary>
 internal static class HostStarted
 {

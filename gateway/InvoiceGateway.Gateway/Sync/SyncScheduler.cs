@@ -25,7 +25,6 @@ internal sealed partial class SyncScheduler(
     SqliteWriteTurns writeTurns,
     GatewaySettings settings,
     TimeProvider time,
-    IHostApplicationLifetime lifetime,
     ILogger<SyncScheduler> logger) : BackgroundService
 {
     /// <summary>How often due sources are looked for.</summary>
@@ -58,7 +57,6 @@ internal sealed partial class SyncScheduler(
         changes.Changed += OnChanged;
         try
         {
-            await lifetime.WhenStartedAsync(stoppingToken).ConfigureAwait(false);
             // Due sources are looked for every tick, and as soon as a read finishes (a free slot): reads are not
             // limited to Concurrency per tick.
             using var timer = new PeriodicTimer(Tick, time);

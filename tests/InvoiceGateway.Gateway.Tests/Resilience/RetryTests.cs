@@ -87,7 +87,8 @@ public sealed class RetryTests
     public async Task RawPassthrough_Post_IsRefusedWith405AndNeverReachesTheUpstream()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
-        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.ForAdmin(sandbox), clientKey: SandboxConfig.AdminKey);
+        // Only the passthrough reads: the test counts its upstream calls.
+        await using var gateway = await GatewayServer.StartAsync(SandboxConfig.ForAdmin(sandbox, SandboxConfig.WithoutSync), clientKey: SandboxConfig.AdminKey);
 
         using var get = await gateway.Client.GetAsync("v1/sources/sendcloud/raw/user/invoices", Ct);
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);

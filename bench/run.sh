@@ -452,8 +452,8 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "ge") ? (v >
     eval "gp50=\$RESULT_${name}_GW_P50 gp99=\$RESULT_${name}_GW_P99 bp50=\$RESULT_${name}_BASE_P50 bp99=\$RESULT_${name}_BASE_P99"
     eval "gall=\$RESULT_${name}_GW_ALL ball=\$RESULT_${name}_BASE_ALL rall=\$RESULT_${name}_RATIO_ALL errs=\$RESULT_${name}_ERRORS"
     case $name in
-      detail) echo "## Cached GET /v1/invoices/$DETAIL_ID vs bare Kestrel serving the same bytes"; target=0.60 ;;
-      list) echo "## Cached GET /v1/invoices?$LIST_QUERY (5 x $PER_SOURCE invoices) vs bare Kestrel serving the same bytes"; target=0.40 ;;
+      detail) echo "## Cached GET /v1/invoices/$DETAIL_ID vs bare Kestrel serving the same bytes"; target=0.80 ;;
+      list) echo "## Cached GET /v1/invoices?$LIST_QUERY (5 x $PER_SOURCE invoices) vs bare Kestrel serving the same bytes"; target=0.80 ;;
       yarp) echo "## YARP passthrough GET /v1/sources/ibana/raw/$YARP_PATH vs the sandbox directly"; target="" ;;
     esac
     echo

@@ -359,7 +359,7 @@ internal static class ConnectionsApi
     /// <summary>Reads the connection's list once (which also warms its cache): refused credentials show here.</summary>
     private static async Task<ConnectionCheck> CheckAsync(SourceRuntime runtime, ConnectionServices services, CancellationToken cancellationToken)
     {
-        var outcome = await services.Aggregator.ReadListAsync(runtime, bypass: true, cancellationToken).ConfigureAwait(false);
+        var outcome = await services.Aggregator.CheckListAsync(runtime, cancellationToken).ConfigureAwait(false);
         var failed = outcome.State == SourceState.Failed ? outcome.Error : null;
         return new ConnectionCheck(failed is null ? "active" : "failed", services.Time.GetUtcNow(), failed);
     }

@@ -52,9 +52,12 @@ public sealed class SharedRateLimitTests
         Assert.All(created, body => Assert.True(body.Contains("\"state\":\"active\"", StringComparison.Ordinal), body));
         Assert.True(upstream >= 2 * PerReplica, $"each of the {2 * PerReplica} connections was read once; the sandbox saw {upstream} requests");
 
-        // One shared bucket: at most its burst (Rate) plus Rate per second of the window (and a margin for the two clocks).
+        // One shared bucket: at most its burst (Rate) plus what it refills during the window. RedisRateLimiting's script
+        // is given the time in whole Unix seconds, so the bucket refills a second's worth (Rate) at each second boundary:
+        // a window of w seconds spans at most floor(w) + 1 boundaries (a 4.1 s window starting at x.95 spans five, and
+        // then 5 + 5 × 5 = 30 reads are within the limit). A margin of 2 covers the two clocks.
         // A bucket per replica would have let twice that through: the 30 reads in about 2 s instead of about 5 s.
-        var allowed = Rate + (Rate * window.Elapsed.TotalSeconds) + 2;
+        var allowed = Rate + (Rate * (Math.Floor(window.Elapsed.TotalSeconds) + 1)) + 2;
         Assert.True(upstream <= allowed, $"{upstream} upstream requests in {window.Elapsed.TotalSeconds:F1} s; the shared limit allows {allowed:F0}");
         using var inspect = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         Assert.True(await inspect.GetDatabase().KeyExistsAsync("rl:tb:{ig:upstream:ibana-app}"), "the bucket is kept in Redis under the definition's name");

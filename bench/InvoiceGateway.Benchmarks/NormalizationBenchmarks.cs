@@ -54,6 +54,9 @@ public class NormalizationBenchmarks
     internal static IEnumerable<(string Request, int Bytes)> ReplayedBodies() =>
         Captured.Value.GetAwaiter().GetResult().Select(r => (r.Key, r.Value.Body.Length));
 
+    /// <summary>The upstream answers replayed, by request ("GET url").</summary>
+    internal static IReadOnlyDictionary<string, CapturedResponse> Responses() => Captured.Value.GetAwaiter().GetResult();
+
     [GlobalCleanup]
     public void Cleanup() => _sources.Dispose();
 

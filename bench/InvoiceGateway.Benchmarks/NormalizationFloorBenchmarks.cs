@@ -1,0 +1,129 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using InvoiceGateway.Adapters.Generic;
+using InvoiceGateway.Adapters.Generic.Mapping;
+using InvoiceGateway.Contracts;
+
+namespace InvoiceGateway.Benchmarks;
+
+/// <summary>
+/// What normalization cannot go below, and what Dollr's normalization costs without its upstream requests, over the
+/// same captured upstream answers as <see cref="NormalizationBenchmarks"/> (per invoice, OperationsPerInvoke):
+/// <list type="bullet">
+/// <item><c>floor/&lt;source&gt;</c>: parsing the invoice bodies into a <see cref="JsonDocument"/> and cloning each
+/// invoice's element, which every adapter does because <c>Invoice.Raw</c> is that element (no mapping, no HTTP).</item>
+/// <item><c>mapping/dollr</c>: Dollr's detail bodies parsed from memory and normalized by the dollr mapping, with no
+/// request: the adapter's own share of the <c>generic/dollr</c> figure, whose read makes one detail request per invoice
+/// through the gateway's upstream pipeline because Dollr's list holds summaries only.</item>
+/// </list>
+/// </summary>
+[MemoryDiagnoser]
+public class NormalizationFloorBenchmarks
+{
+    private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+    private readonly Dictionary<string, byte[][]> _bodies = new(StringComparer.Ordinal);
+    private GenericNormalization _dollr = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var responses = NormalizationBenchmarks.Responses();
+        foreach (var name in SandboxSources.Names)
+        {
+            // The bodies that hold invoices: list pages, and for Dollr the details (its list holds summaries).
+            _bodies[name] = responses
+                .Where(r => r.Key.StartsWith("GET ", StringComparison.Ordinal) && r.Key.Contains($"/{name}/", StringComparison.Ordinal)
+                            && (name != "dollr" || r.Key.Contains("/retrieve/", StringComparison.Ordinal)))
+                .Select(r => r.Value.Body)
+                .ToArray();
+        }
+
+        _dollr = GenericNormalization.ForBuiltInMapping("dollr", "dollr");
+        var invoices = Floor("dollr");
+        if (invoices != 100 || Mapping() != 100 || Floor("ibana") != 100 || Floor("goscore") != 100
+            || Floor("sendregning") != 101 || Floor("sendcloud") != 101)
+        {
+            throw new InvalidOperationException($"Unexpected invoice counts (dollr {invoices}).");
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "floor/goscore")]
+    public int GoScore() => Floor("goscore");
+
+    [Benchmark(OperationsPerInvoke = 101, Description = "floor/sendcloud")]
+    public int Sendcloud() => Floor("sendcloud");
+
+    [Benchmark(OperationsPerInvoke = 101, Description = "floor/sendregning")]
+    public int SendRegning() => Floor("sendregning");
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "floor/ibana")]
+    public int Ibana() => Floor("ibana");
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "floor/dollr")]
+    public int Dollr() => Floor("dollr");
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "mapping/dollr")]
+    public int Mapping()
+    {
+        var count = 0;
+        foreach (var body in _bodies["dollr"])
+        {
+            using var document = JsonDocument.Parse(body, Options);
+            count += _dollr.Normalize(document.RootElement) is null ? 0 : 1;
+        }
+
+        return count;
+    }
+
+    private int Floor(string source)
+    {
+        var count = 0;
+        foreach (var body in _bodies[source])
+        {
+            using var document = JsonDocument.Parse(body, Options);
+            foreach (var entry in Invoices(source, document.RootElement))
+            {
+                count += entry.Clone().ValueKind == JsonValueKind.Object ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Where each source's bodies hold their invoices: a property of the root, the root array, or (a detail) the root itself.</summary>
+    private static IEnumerable<JsonElement> Invoices(string source, JsonElement root) => source switch
+    {
+        "goscore" or "sendcloud" => root.TryGetProperty("invoices", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : [],
+        "ibana" => root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array ? data.EnumerateArray() : [],
+        "sendregning" => root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : [],
+        _ => [root],
+    };
+}
+
+/// <summary>A built-in mapping of the generic adapter, compiled as a source uses it, normalizing entries without HTTP.</summary>
+internal sealed class GenericNormalization
+{
+    private readonly CompiledMapping _mapping;
+    private readonly NormalizeSettings _settings;
+
+    private GenericNormalization(CompiledMapping mapping, NormalizeSettings settings)
+    {
+        _mapping = mapping;
+        _settings = settings;
+    }
+
+    public static GenericNormalization ForBuiltInMapping(string mapping, string sourceName)
+    {
+        var (compiled, problems) = MappingFile.Load(mapping, AppContext.BaseDirectory);
+        if (compiled is null)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+
+        var source = new SourceDescriptor { Name = sourceName, BaseUrl = new Uri("http://127.0.0.1/") };
+        return new GenericNormalization(compiled, new NormalizeSettings(
+            source, compiled.DefaultCurrency, compiled.DefaultDirection ?? GenericAdapter.FallbackDirection));
+    }
+
+    public Invoice Normalize(JsonElement entry) => _mapping.Normalizer.Normalize(entry, _settings);
+}

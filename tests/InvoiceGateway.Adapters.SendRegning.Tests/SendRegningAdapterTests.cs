@@ -1,5 +1,3 @@
-using AutoMapper.Internal;
-using InvoiceGateway.Adapters.SendRegning.Mapping;
 using InvoiceGateway.Adapters.SendRegning.Tests.Support;
 using InvoiceGateway.Contracts;
 
@@ -12,14 +10,6 @@ public class SendRegningAdapterTests
         {
             Options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["PageSize"] = pageSize },
         };
-
-    [Fact]
-    public void MappingConfiguration_WhenBuilt_IsValid() =>
-        SendRegningMapping.Configuration.AssertConfigurationIsValid();
-
-    [Fact]
-    public void MappingConfiguration_EveryMap_IsDepthBounded() =>
-        Assert.All(SendRegningMapping.Configuration.Internal().GetAllTypeMaps(), map => Assert.Equal(SendRegningMapping.MaxDepth, map.MaxDepth));
 
     [Fact]
     public void Adapter_Always_DescribesItselfAsSpecified()

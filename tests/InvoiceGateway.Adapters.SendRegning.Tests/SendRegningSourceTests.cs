@@ -170,6 +170,53 @@ public class SendRegningSourceTests
     }
 
     [Fact]
+    public async Task List_WhenNamesDifferInCaseAreEscapedOrRepeated_ReadsThemCaseInsensitivelyAndTheLastWins()
+    {
+        var handler = new StubHttpHandler(_ => Page(null,
+            """{"NUMBER":5,"Number":6,"ToTaL":"3","t\u0061x":"1","iTeMs":[{"NUMBER":"1"},null],"originator":{"name":"A"},"originator":{"NAME":"B"},"_links":{"self":[1]}}"""));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        Assert.Equal("sendregning:6", invoice.Id);
+        Assert.Equal(new InvoiceTotals(Net: 2m, Tax: 1m, Gross: 3m), invoice.Totals);
+        Assert.Equal(1, Assert.Single(invoice.Lines).Position);
+        Assert.Equal("B", invoice.Issuer?.Name);
+    }
+
+    [Theory]
+    [InlineData("""{"number":1,"originator":"Ola"}""")]
+    [InlineData("""{"number":1,"total":{"amount":5}}""")]
+    [InlineData("""{"number":1,"items":[1]}""")]
+    [InlineData("""{"number":1,"items":{"number":1}}""")]
+    [InlineData("""{"number":1,"recipient":{"address":["Oslo"]}}""")]
+    [InlineData("""{"number":1,"international":{"iban":["NO93"]}}""")]
+    [InlineData("""{"number":[1]}""")]
+    [InlineData("null")]
+    public async Task List_WhenAKnownValueHasTheWrongShape_RejectsThatInvoice(string entry)
+    {
+        var handler = new StubHttpHandler(_ => Page(null, entry, Entry("2")));
+
+        var listing = await SendRegningFixture.Create(handler).ListAsync(Cancel);
+
+        Assert.Equal("sendregning:2", Assert.Single(listing.Invoices).Id);
+        Assert.Equal(SourceNotice.InvoiceRejected, Assert.Single(listing.Notices).Code);
+    }
+
+    [Fact]
+    public async Task List_WhenManyValuesCannotBeRead_WarnsAboutEachInTheOrderTheyWereAlwaysReported()
+    {
+        var handler = new StubHttpHandler(_ => Page(null,
+            """{"number":1,"credit":"c","invoiceDate":"i","dueDate":"d","deliveryDate":"dd","orderDate":"o","reminderDate":"r","tax":"t","total":"g","currentBalance":"b","originator":{"address":{"country":"X1"}},"recipient":{"address":{"country":"X2"}},"deliveryAddress":{"country":"X3"},"items":[{"number":"n","quantity":"q","unitPrice":"u","discount":"dc","taxRate":"tr","total":"lt","totalWithoutTax":"ln"}]}"""));
+
+        var invoice = Assert.Single((await SendRegningFixture.Create(handler).ListAsync(Cancel)).Invoices);
+
+        // The order AutoMapper's map gave them (members matched by name first, then the configured ones), kept since.
+        Assert.Equal(
+            ["'d'", "'dd'", "'o'", "'r'", "'X2'", "'X3'", "'c'", "'i'", "'g'", "'t'", "'b'", "'X1'", "'q'", "'u'", "'tr'", "'n'", "'dc'", "'ln'", "'lt'"],
+            invoice.Warnings.Select(w => w.Message.Split(' ')[3]));
+    }
+
+    [Fact]
     public async Task List_WhenBodyIsNotAnArray_ThrowsPayloadError()
     {
         var handler = new StubHttpHandler(_ => StubHttpHandler.Json("""{"invoices":[]}"""));

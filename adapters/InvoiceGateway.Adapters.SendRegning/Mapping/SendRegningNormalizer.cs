@@ -10,17 +10,17 @@ internal sealed class SendRegningNormalizer(SourceSettings settings)
 {
     public Invoice Normalize(JsonElement entry)
     {
-        var payload = UpstreamJson.Deserialize<SendRegningInvoicePayload>(entry);
+        var payload = SendRegningPayloadReader.Read(entry);
         if (string.IsNullOrWhiteSpace(payload.Number))
         {
             throw new UpstreamException("the invoice has no 'number'.");
         }
 
-        var state = new NormalizationState(settings);
-        var invoice = SendRegningMapping.Mapper.Map<SendRegningInvoicePayload, Invoice>(payload, o => o.State = state);
+        var values = new UpstreamValues();
+        var invoice = SendRegningInvoiceMap.Map(payload, settings, values);
         // Signs first (a credit note sent negative), then the status from the amounts as on the document.
-        var finished = InvoiceRules.Finish(invoice, state.Values);
-        return finished with { Status = Status(finished.Totals), Raw = entry.Clone() };
+        var finished = InvoiceRules.Finish(invoice, values, entry.Clone());
+        return finished with { Status = Status(finished.Totals) };
     }
 
     /// <summary>

@@ -1,18 +1,6 @@
-using AutoMapper;
-using InvoiceGateway.Adapters.Normalization;
 using InvoiceGateway.Contracts;
 
 namespace InvoiceGateway.Adapters.SendRegning.Mapping;
-
-/// <summary>What one mapping call needs besides the payload: the source's settings and a collector of warnings.</summary>
-internal sealed class NormalizationState(SourceSettings settings)
-{
-    public SourceSettings Settings { get; } = settings;
-
-    public UpstreamValues Values { get; } = new();
-
-    public static NormalizationState From(ResolutionContext context) => (NormalizationState)context.State;
-}
 
 /// <summary>What every invoice of one source shares.</summary>
 /// <param name="Source">The source.</param>

@@ -1,10 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace InvoiceGateway.Adapters.SendRegning.Payload;
 
 /// <summary>
-/// A SendRegning invoice as documented (camelCase names, read by the payload options' naming policy).
+/// A SendRegning invoice as documented (camelCase names, read by <see cref="SendRegningPayloadReader"/>).
 /// Scalars are read as text so that amounts keep their scale and a value of the wrong type becomes an
 /// <c>unparsed_value</c> warning instead of a rejected invoice.
 /// </summary>
@@ -58,7 +55,6 @@ internal sealed record SendRegningInvoicePayload
 
     public SendRegningInternationalPayload? International { get; init; }
 
-    [JsonConverter(typeof(ItemsConverter))]
     public IReadOnlyList<SendRegningItemPayload>? Items { get; init; }
 }
 
@@ -142,18 +138,4 @@ internal sealed record SendRegningItemPayload
     public string? Total { get; init; }
 
     public string? TotalWithoutTax { get; init; }
-}
-
-/// <summary>Reads <c>items</c>, leaving out <c>null</c> entries (no line); an entry that is no object fails the invoice.</summary>
-internal sealed class ItemsConverter : JsonConverter<IReadOnlyList<SendRegningItemPayload>>
-{
-    public override IReadOnlyList<SendRegningItemPayload>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        var items = JsonSerializer.Deserialize<List<SendRegningItemPayload?>>(ref reader, options)
-            ?? throw new JsonException("'items' must be an array.");
-        return items.OfType<SendRegningItemPayload>().ToArray();
-    }
-
-    public override void Write(Utf8JsonWriter writer, IReadOnlyList<SendRegningItemPayload> value, JsonSerializerOptions options) =>
-        throw new NotSupportedException("Payload records are only read.");
 }

@@ -48,8 +48,10 @@ public static class InvoiceRules
     /// <param name="values">The values reader the invoice was mapped with; the checks add to its warnings.</param>
     /// <param name="raw">The upstream payload to keep as <see cref="Invoice.Raw"/>, when the mapped invoice has none yet
     /// (set here rather than by another copy of the whole invoice afterwards).</param>
+    /// <param name="status">The status as a rule over the finished totals (signs already positive), for an API that sends
+    /// none; set here for the same reason as <paramref name="raw"/>. Without it the mapped status stays.</param>
     /// <returns>The finished invoice.</returns>
-    public static Invoice Finish(Invoice invoice, UpstreamValues values, JsonElement? raw = null)
+    public static Invoice Finish(Invoice invoice, UpstreamValues values, JsonElement? raw = null, Func<InvoiceTotals, InvoiceStatus>? status = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         var positive = InvoiceArithmetic.PositiveCreditNote(invoice);
@@ -57,7 +59,12 @@ public static class InvoiceRules
         var finished = ReferenceEquals(rounded, positive.Lines) ? positive : positive with { Lines = rounded };
         values.CheckTotals(finished.Totals);
         InvoiceArithmetic.CheckLines(finished, values);
-        return finished with { Warnings = values.Warnings.ToArray(), Raw = raw ?? finished.Raw };
+        return finished with
+        {
+            Warnings = values.Warnings.ToArray(),
+            Raw = raw ?? finished.Raw,
+            Status = status?.Invoke(finished.Totals) ?? finished.Status,
+        };
     }
 
     /// <summary>

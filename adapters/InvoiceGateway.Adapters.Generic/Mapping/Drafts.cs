@@ -245,18 +245,39 @@ internal sealed class LineDraft
     /// <summary>The line's own currency, when the mapping names one; not part of the canonical line (checked against the invoice's).</summary>
     public string? Currency { get; set; }
 
-    public InvoiceLine ToLine() => new()
+    public void Clear()
     {
-        Position = Position,
-        Code = Code,
-        Description = Description,
-        Quantity = Quantity,
-        Unit = Unit,
-        UnitPrice = UnitPrice,
-        DiscountPercent = DiscountPercent,
-        TaxRate = TaxRate,
-        Net = Net,
-        Tax = Tax,
-        Gross = Gross,
-    };
+        Position = null;
+        Code = null;
+        Description = null;
+        Quantity = null;
+        Unit = null;
+        UnitPrice = null;
+        DiscountPercent = null;
+        TaxRate = null;
+        Net = null;
+        Tax = null;
+        Gross = null;
+        Currency = null;
+    }
+
+    /// <summary>The line, with the third of net, tax and gross derived from the other two (as for the totals).</summary>
+    public InvoiceLine ToLine()
+    {
+        var (net, tax, gross) = NetTaxGross.Complete(Net, Tax, Gross);
+        return new InvoiceLine
+        {
+            Position = Position,
+            Code = Code,
+            Description = Description,
+            Quantity = Quantity,
+            Unit = Unit,
+            UnitPrice = UnitPrice,
+            DiscountPercent = DiscountPercent,
+            TaxRate = TaxRate,
+            Net = net,
+            Tax = tax,
+            Gross = gross,
+        };
+    }
 }

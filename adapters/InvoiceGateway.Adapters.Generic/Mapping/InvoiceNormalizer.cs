@@ -42,7 +42,7 @@ internal sealed class InvoiceNormalizer(
 
         var state = status?.Evaluate(entry, draft, values, settings.Source.Time) ?? InvoiceStatus.Unknown;
         var currency = Currency(draft, values, settings);
-        var lines = CompleteLines(draft.Lines);
+        var lines = draft.Lines;
         var totals = Totals(draft, lines, state, values);
         var invoice = new Invoice
         {
@@ -143,22 +143,6 @@ internal sealed class InvoiceNormalizer(
         return null;
     }
 
-    private static IReadOnlyList<InvoiceLine> CompleteLines(IReadOnlyList<InvoiceLine> lines)
-    {
-        if (lines.Count == 0)
-        {
-            return lines;
-        }
-
-        var completed = new InvoiceLine[lines.Count];
-        for (var i = 0; i < completed.Length; i++)
-        {
-            completed[i] = NetTaxGross.Complete(lines[i]);
-        }
-
-        return completed;
-    }
-
     /// <summary>
     /// The totals as mapped; the tax from the allocations when there are no lines and the mapping says they are the
     /// tax breakdown; the third of net, tax and gross derived from the other two; what is paid and due from the state
@@ -245,11 +229,14 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
             return;
         }
 
-        var lines = new List<InvoiceLine>(array.GetArrayLength());
-        var currencies = namesCurrency ? new List<string?>(array.GetArrayLength()) : null;
+        var lines = new InvoiceLine[array.GetArrayLength()];
+        var currencies = namesCurrency ? new List<string?>(lines.Length) : null;
+        // One draft for every element: each line starts from a cleared draft and leaves as a finished record.
+        var line = new LineDraft();
+        var count = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var line = new LineDraft();
+            line.Clear();
             foreach (var binding in bindings)
             {
                 binding.Apply(element, values, line);
@@ -257,11 +244,11 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
 
             if (positionFromOrder)
             {
-                line.Position = lines.Count + 1;
+                line.Position = count + 1;
             }
 
             currencies?.Add(line.Currency);
-            lines.Add(line.ToLine());
+            lines[count++] = line.ToLine();
         }
 
         draft.Lines = lines;

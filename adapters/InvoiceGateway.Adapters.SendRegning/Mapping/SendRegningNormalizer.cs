@@ -19,8 +19,7 @@ internal sealed class SendRegningNormalizer(SourceSettings settings)
         var values = new UpstreamValues();
         var invoice = SendRegningInvoiceMap.Map(payload, settings, values);
         // Signs first (a credit note sent negative), then the status from the amounts as on the document.
-        var finished = InvoiceRules.Finish(invoice, values, entry.Clone());
-        return finished with { Status = Status(finished.Totals) };
+        return InvoiceRules.Finish(invoice, values, entry.Clone(), Status);
     }
 
     /// <summary>

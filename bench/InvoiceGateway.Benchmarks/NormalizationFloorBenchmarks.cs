@@ -12,6 +12,8 @@ namespace InvoiceGateway.Benchmarks;
 /// <list type="bullet">
 /// <item><c>floor/&lt;source&gt;</c>: parsing the invoice bodies into a <see cref="JsonDocument"/> and cloning each
 /// invoice's element, which every adapter does because <c>Invoice.Raw</c> is that element (no mapping, no HTTP).</item>
+/// <item><c>mapping/ibana</c>: ibana's list page parsed from memory and normalized by the ibana mapping, with no
+/// request: <c>generic/ibana</c> less the upstream client's share (one page, so small).</item>
 /// <item><c>mapping/dollr</c>: Dollr's detail bodies parsed from memory and normalized by the dollr mapping, with no
 /// request: the adapter's own share of the <c>generic/dollr</c> figure, whose read makes one detail request per invoice
 /// through the gateway's upstream pipeline because Dollr's list holds summaries only.</item>
@@ -23,6 +25,7 @@ public class NormalizationFloorBenchmarks
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
     private readonly Dictionary<string, byte[][]> _bodies = new(StringComparer.Ordinal);
     private GenericNormalization _dollr = null!;
+    private GenericNormalization _ibana = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -39,8 +42,9 @@ public class NormalizationFloorBenchmarks
         }
 
         _dollr = GenericNormalization.ForBuiltInMapping("dollr", "dollr");
+        _ibana = GenericNormalization.ForBuiltInMapping("ibana", "ibana");
         var invoices = Floor("dollr");
-        if (invoices != 100 || Mapping() != 100 || Floor("ibana") != 100 || Floor("goscore") != 100
+        if (invoices != 100 || Mapping() != 100 || MappingIbana() != 100 || Floor("ibana") != 100 || Floor("goscore") != 100
             || Floor("sendregning") != 101 || Floor("sendcloud") != 101)
         {
             throw new InvalidOperationException($"Unexpected invoice counts (dollr {invoices}).");
@@ -70,6 +74,22 @@ public class NormalizationFloorBenchmarks
         {
             using var document = JsonDocument.Parse(body, Options);
             count += _dollr.Normalize(document.RootElement) is null ? 0 : 1;
+        }
+
+        return count;
+    }
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "mapping/ibana")]
+    public int MappingIbana()
+    {
+        var count = 0;
+        foreach (var body in _bodies["ibana"])
+        {
+            using var document = JsonDocument.Parse(body, Options);
+            foreach (var entry in Invoices("ibana", document.RootElement))
+            {
+                count += _ibana.Normalize(entry) is null ? 0 : 1;
+            }
         }
 
         return count;

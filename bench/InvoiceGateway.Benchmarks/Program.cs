@@ -26,6 +26,11 @@ public static class Program
             return NormalizationLoop.Run(source, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        if (args is ["profile", var sampled, var time, "alloc"])
+        {
+            return NormalizationLoop.Run(sampled, double.Parse(time, System.Globalization.CultureInfo.InvariantCulture), allocations: true);
+        }
+
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("ShortRun-InProcess"))
             .AddDiagnoser(MemoryDiagnoser.Default)

@@ -10,10 +10,12 @@ public sealed class FailedSourceTests(ConsoleFixture fixture)
     [Fact]
     public async Task List_WhenOneSourceFails_ShowsItAsFailedAndListsTheOthers()
     {
-        var (sandbox, gateway) = await ConsoleFixture.StartGatewayAsync();
+        // The fault is set before the gateway starts: its background sync reads every source at start, and a read that
+        // came before the fault would be served from the cache as a complete list.
+        var (sandbox, gateway) = await ConsoleFixture.StartGatewayAsync(
+            sandbox => sandbox.Faults.Set("sendcloud", new SandboxFault { Status = 500 }));
         await using var _ = sandbox;
         await using var __ = gateway;
-        sandbox.Faults.Set("sendcloud", new SandboxFault { Status = 500 });
         await using var console = await fixture.OpenAsync(gateway);
 
         await console.GoToAsync("#/invoices?limit=50", "#invoice-list tbody tr");

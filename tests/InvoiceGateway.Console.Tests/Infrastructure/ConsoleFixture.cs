@@ -30,9 +30,18 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>A gateway of its own on a sandbox of its own, for a test that changes either.</summary>
-    public static async Task<(SandboxHost Sandbox, GatewayServer Gateway)> StartGatewayAsync(params (string Key, string? Value)[] overrides)
+    public static Task<(SandboxHost Sandbox, GatewayServer Gateway)> StartGatewayAsync(params (string Key, string? Value)[] overrides) =>
+        StartGatewayAsync(_ => { }, overrides);
+
+    /// <summary>
+    /// As above, with the sandbox arranged (e.g. a fault set) before the gateway starts: the gateway's background sync
+    /// reads every source at start, so a fault set afterwards may come after a successful first read.
+    /// </summary>
+    public static async Task<(SandboxHost Sandbox, GatewayServer Gateway)> StartGatewayAsync(
+        Action<SandboxHost> arrange, params (string Key, string? Value)[] overrides)
     {
         var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 20 });
+        arrange(sandbox);
         return (sandbox, await GatewayServer.StartAsync(SandboxConfig.For(sandbox, overrides)));
     }
 

@@ -56,6 +56,7 @@ internal sealed partial class EventLog : IDisposable
         {
             scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
             var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
+            using var turn = await db.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             stored = await AddAsync(db, events, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -149,6 +150,7 @@ internal sealed partial class EventLog : IDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
+        using var turn = await db.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         return await db.Events.IgnoreQueryFilters().Where(e => e.OccurredAt < cutoff).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 

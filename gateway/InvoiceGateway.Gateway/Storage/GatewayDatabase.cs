@@ -16,7 +16,10 @@ internal static class GatewayDatabase
     {
         if (database.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<SqliteGatewayDb>(options => ConfigureSqlite(options, database.ConnectionString));
+            // Every write of the process takes turns (SqliteWriteTurns); the guard refuses one that did not.
+            services.AddSingleton<SqliteWriteGuard>();
+            services.AddDbContext<SqliteGatewayDb>((sp, options) =>
+                ConfigureSqlite(options, database.ConnectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGuard>()));
             services.AddScoped<GatewayDb>(sp => sp.GetRequiredService<SqliteGatewayDb>());
         }
         else
@@ -139,7 +142,7 @@ internal static class GatewayDatabase
     {
         var tenant = new Tenancy.TenantContext();
         return database.Provider == DatabaseProvider.Sqlite
-            ? new SqliteGatewayDb(ConfigureSqlite(new DbContextOptionsBuilder<SqliteGatewayDb>(), database.ConnectionString).Options, tenant)
+            ? new SqliteGatewayDb(ConfigureSqlite(new DbContextOptionsBuilder<SqliteGatewayDb>(), database.ConnectionString).Options, tenant, new SqliteWriteTurns(database))
             : new PostgresGatewayDb(ConfigurePostgres(new DbContextOptionsBuilder<PostgresGatewayDb>(), database.ConnectionString).Options, tenant);
     }
 
@@ -174,7 +177,8 @@ internal static class GatewayDatabase
     internal sealed class SqliteDesignTime : IDesignTimeDbContextFactory<SqliteGatewayDb>
     {
         public SqliteGatewayDb CreateDbContext(string[] args) =>
-            new(ConfigureSqlite(new DbContextOptionsBuilder<SqliteGatewayDb>(), "Data Source=design.db").Options, new Tenancy.TenantContext());
+            new(ConfigureSqlite(new DbContextOptionsBuilder<SqliteGatewayDb>(), "Data Source=design.db").Options, new Tenancy.TenantContext(),
+                new SqliteWriteTurns(new DatabaseSettings(DatabaseProvider.Sqlite, "Data Source=design.db")));
     }
 
     /// <summary>For <c>dotnet ef migrations add</c> only.</summary>

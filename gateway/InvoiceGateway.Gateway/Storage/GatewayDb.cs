@@ -16,7 +16,7 @@ namespace InvoiceGateway.Gateway.Storage;
 /// One model, two providers: <see cref="SqliteGatewayDb"/> and <see cref="PostgresGatewayDb"/> exist
 /// only so that each provider has its own migrations (EF Core ties a migration to a context type).
 /// </remarks>
-internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant) : DbContext(options), IDataProtectionKeyContext
+internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant, SqliteWriteTurns? writeTurns) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>The tenant every query of this context is scoped to (read per query, so it is a parameter, not a constant).</summary>
     public string TenantId => tenant.Id;
@@ -44,16 +44,26 @@ internal abstract class GatewayDb(DbContextOptions options, TenantContext tenant
     /// <summary>The last content the sync saw of each invoice; not tenant-filtered.</summary>
     public DbSet<Sync.SyncedInvoice> SyncedInvoices => Set<Sync.SyncedInvoice>();
 
+    /// <summary>
+    /// The process's turn to write to SQLite (<see cref="SqliteWriteTurns"/>; at once on PostgreSQL): taken by
+    /// <c>SaveChanges</c> itself, and by the caller around a write transaction or a bulk statement
+    /// (<c>ExecuteUpdate</c>, <c>ExecuteDelete</c>, raw SQL), held until the turn is disposed.
+    /// </summary>
+    public ValueTask<SqliteWriteTurns.Turn> TakeWriteTurnAsync(CancellationToken cancellationToken) =>
+        writeTurns?.TakeAsync(cancellationToken) ?? ValueTask.FromResult(default(SqliteWriteTurns.Turn));
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampTenant();
+        using var turn = writeTurns?.Take() ?? default;
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampTenant();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        using var turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -276,6 +286,6 @@ internal sealed class ConnectionRecord : ITenantOwned
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-internal sealed class SqliteGatewayDb(DbContextOptions<SqliteGatewayDb> options, TenantContext tenant) : GatewayDb(options, tenant);
+internal sealed class SqliteGatewayDb(DbContextOptions<SqliteGatewayDb> options, TenantContext tenant, SqliteWriteTurns writeTurns) : GatewayDb(options, tenant, writeTurns);
 
-internal sealed class PostgresGatewayDb(DbContextOptions<PostgresGatewayDb> options, TenantContext tenant) : GatewayDb(options, tenant);
+internal sealed class PostgresGatewayDb(DbContextOptions<PostgresGatewayDb> options, TenantContext tenant) : GatewayDb(options, tenant, null);

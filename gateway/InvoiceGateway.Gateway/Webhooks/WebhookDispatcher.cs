@@ -169,6 +169,7 @@ internal sealed partial class WebhookDispatcher(
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             var wanted = webhooks.Select(w => (Webhook: w, Types: JsonSerializer.Deserialize<string[]>(w.Types) ?? [])).ToArray();
 
+            using var turn = await db.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var end = batch[^1].Sequence;
             var moved = await db.WebhookCursors
@@ -226,6 +227,7 @@ internal sealed partial class WebhookDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
         var old = db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Status != DeliveryStatus.Pending && d.CompletedAt < cutoff);
+        using var turn = await db.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await db.WebhookAttempts.IgnoreQueryFilters().Where(a => old.Any(d => d.Id == a.DeliveryId))
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         var deleted = await old.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -330,6 +332,7 @@ internal sealed partial class WebhookDispatcher(
         // Raw SQL: EF Core's ExecuteUpdate answers a count, not which rows; both providers have RETURNING. The times are
         // Unix milliseconds in both (see GatewayDb).
         var connection = db.Database.GetDbConnection();
+        using var turn = await db.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -392,7 +395,9 @@ internal sealed partial class WebhookDispatcher(
             await RecordAsync([.. attempts.OfType<Attempt>()]).ConfigureAwait(false);
             await using var scope = scopes.CreateAsyncScope();
             var unsent = claimed.Where((_, i) => attempts[i] is null).Select(c => c.Delivery.Id).ToArray();
-            await scope.ServiceProvider.GetRequiredService<GatewayDb>().WebhookDeliveries.IgnoreQueryFilters()
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDb>();
+            using var turn = await db.TakeWriteTurnAsync(CancellationToken.None).ConfigureAwait(false);
+            await db.WebhookDeliveries.IgnoreQueryFilters()
                 .Where(d => unsent.Contains(d.Id) && d.Status == DeliveryStatus.Pending)
                 .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None).ConfigureAwait(false);
             throw;
@@ -440,6 +445,7 @@ internal sealed partial class WebhookDispatcher(
             .ToDictionaryAsync(w => w.Id, StringComparer.Ordinal).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
+        using var turn = await db.TakeWriteTurnAsync(CancellationToken.None).ConfigureAwait(false);
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
         foreach (var group in attempts.GroupBy(a => deliveries.GetValueOrDefault(a.DeliveryId)?.TenantId, StringComparer.Ordinal))
         {

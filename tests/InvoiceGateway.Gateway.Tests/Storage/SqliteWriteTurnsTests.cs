@@ -3,29 +3,58 @@ using InvoiceGateway.Gateway.Storage;
 namespace InvoiceGateway.Gateway.Tests.Storage;
 
 /// <summary>
-/// The sync's SQLite writers take turns in the process (waiting asynchronously) instead of colliding on the database
-/// lock, where Microsoft.Data.Sqlite retries in a sleep loop and gives up after 30 s; PostgreSQL writers never wait here.
+/// Every SQLite writer of the process takes turns (waiting asynchronously) instead of colliding on the database lock,
+/// where Microsoft.Data.Sqlite retries in a sleep loop and gives up after 30 s; PostgreSQL writers never wait here.
+/// A turn belongs to the flow that took it: taking it again there (a save inside a held transaction) is granted at once.
 /// </summary>
 public sealed class SqliteWriteTurnsTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task Take_OnSqlite_WaitsUntilTheHolderPassesItsTurnOn()
     {
         var turns = new SqliteWriteTurns(new DatabaseSettings(DatabaseProvider.Sqlite, "Data Source=unused.db"));
-        var first = await turns.TakeAsync(TestContext.Current.CancellationToken);
+        var first = await turns.TakeAsync(Ct);
 
-        var second = turns.TakeAsync(TestContext.Current.CancellationToken).AsTask();
-        var third = turns.TakeAsync(TestContext.Current.CancellationToken).AsTask();
+        // Other flows: started without this one's context, as a request or the sync would be.
+        var second = OtherFlow(() => turns.TakeAsync(Ct).AsTask());
+        var third = OtherFlow(() => turns.TakeAsync(Ct).AsTask());
         Assert.False(second.IsCompleted);
         Assert.False(third.IsCompleted);
 
         first.Dispose();
-        using (await second)
+        var next = await Task.WhenAny(second, third);
+        var last = next == second ? third : second;
+        using (await next)
         {
-            Assert.False(third.IsCompleted);
+            Assert.False(last.IsCompleted);
         }
 
-        (await third).Dispose();
+        (await last).Dispose();
+    }
+
+    [Fact]
+    public async Task Take_InTheFlowThatHoldsIt_IsGrantedAtOnce_AndOnlyTheOuterTurnPassesItOn()
+    {
+        var turns = new SqliteWriteTurns(new DatabaseSettings(DatabaseProvider.Sqlite, "Data Source=unused.db"));
+        var outer = await turns.TakeAsync(Ct);
+        Assert.True(turns.HeldHere);
+
+        var inner = turns.TakeAsync(Ct);
+        Assert.True(inner.IsCompletedSuccessfully);
+        (await inner).Dispose();
+        Assert.True(turns.HeldHere);
+
+        var other = OtherFlow(() => turns.TakeAsync(Ct).AsTask());
+        Assert.False(other.IsCompleted);
+        outer.Dispose();
+        outer.Dispose(); // a second disposal passes nothing on
+        Assert.False(turns.HeldHere);
+        using (await other)
+        {
+            Assert.False(await OtherFlow(() => Task.FromResult(turns.HeldHere)));
+        }
     }
 
     [Fact]
@@ -33,12 +62,19 @@ public sealed class SqliteWriteTurnsTests
     {
         var turns = new SqliteWriteTurns(new DatabaseSettings(DatabaseProvider.Postgres, "Host=unused"));
 
-        var first = turns.TakeAsync(TestContext.Current.CancellationToken);
-        var second = turns.TakeAsync(TestContext.Current.CancellationToken);
+        var first = turns.TakeAsync(Ct);
+        var second = OtherFlow(() => turns.TakeAsync(Ct).AsTask());
 
         Assert.True(first.IsCompleted);
-        Assert.True(second.IsCompleted);
         (await first).Dispose();
         (await second).Dispose();
+    }
+
+    private static Task<T> OtherFlow<T>(Func<Task<T>> work)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(work);
+        }
     }
 }

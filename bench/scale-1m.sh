@@ -104,14 +104,14 @@ sleep 5; RSS1=$(rss)
 log "- gateway RSS: empty $(( RSS0 / 1024 )) MiB, filled $(( RSS1 / 1024 )) MiB: **$(( (RSS1 - RSS0) * 1024 / TOTAL )) bytes per cached invoice** (tenant t0 lists $COUNT of limit=200)"
 
 # The lists, one kind after the other; the same 64 connections, round-robin over the tenants' keys.
-log ""; log "| $SIZE list | p50 ms | p99 ms | requests/s | non-2xx | upstream requests meanwhile |"; log "| --- | --- | --- | --- | --- | --- |"
+log ""; log "| $SIZE list | p50 ms | p99 ms | requests/s | non-2xx | upstream requests meanwhile | load before |"; log "| --- | --- | --- | --- | --- | --- | --- |"
 for kind in "limit=50" "limit=50&q=fjordkraft" "limit=50&status=paid" "limit=50&overdue=true"; do
   curl -sf -o /dev/null "$GW/v1/invoices?$kind" -H "X-Api-Key: $K1" || echo "warning: $kind failed" >&2
   [ -n "${PROFILE:-}" ] && [ "$kind" = "limit=50" ] && { trace lists & }
-  U0=$(upstream)
+  U0=$(upstream); L0=$(cut -d' ' -f1 /proc/loadavg)
   KEYS="$W/keys.txt" QUERY="$kind" wrk -t"$THREADS" -c"$CLIENTS" -d"$DURATION" --latency -s "$ROOT/bench/scale-1m.lua" $GW > "$W/wrk.$kind.txt"
   RESULT=$(grep '^RESULT' "$W/wrk.$kind.txt" | cut -d' ' -f2-)
-  log "| \`$kind\` | $RESULT | $(( $(upstream) - U0 )) |"
+  log "| \`$kind\` | $RESULT | $(( $(upstream) - U0 )) | $L0 |"
 done
 wait_traces() { while pgrep -f "dotnet-trace collect -p $GPID" > /dev/null; do sleep 1; done; }
 [ -n "${PROFILE:-}" ] && wait_traces

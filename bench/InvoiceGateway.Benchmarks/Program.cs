@@ -31,6 +31,11 @@ public static class Program
             return NormalizationLoop.Run(sampled, double.Parse(time, System.Globalization.CultureInfo.InvariantCulture), allocations: true);
         }
 
+        if (args is ["index", var perSnapshot, var snapshots])
+        {
+            return IndexCost.Run(int.Parse(perSnapshot, System.Globalization.CultureInfo.InvariantCulture), int.Parse(snapshots, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("ShortRun-InProcess"))
             .AddDiagnoser(MemoryDiagnoser.Default)

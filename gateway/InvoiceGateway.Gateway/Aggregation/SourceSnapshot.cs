@@ -31,7 +31,6 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
     // Only when an invoice's id is not {source}:{sourceId} (a plug-in's own ids): the source ids themselves.
     private readonly string[]? _sourceIds;
     private int[]? _bySourceId;
-    private SnapshotIndex? _index;
 
     public SourceSnapshot(IReadOnlyList<Invoice> invoices, IReadOnlyList<SourceNotice> notices, DateTimeOffset storedAt)
         : this(invoices, RawBlocks.Compress(invoices), notices, storedAt)
@@ -63,6 +62,13 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
         _raw = raw;
         Notices = notices;
         StoredAt = storedAt;
+
+        // What every list request reads, computed here, where the sync stores what it read, never by a request: the
+        // default order with each invoice's place in it, and the filters' indexes. Lazily built, the first q= of each
+        // of 1,000 snapshots built its trigram index while 64 clients waited (p99 235 ms at 1M invoices,
+        // bench/results/scale-2026-12-02b.md); a 100,000-invoice source's first request sorted it for about a second.
+        _ = Order(InvoiceOrder.Default).Positions;
+        Index = new SnapshotIndex(_facts);
         SizeKb = Measure();
     }
 
@@ -93,20 +99,8 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
     /// <summary>The raw payload of the invoice at <paramref name="index"/>; null where the source gave none.</summary>
     public JsonElement? RawOf(int index) => _raw.Get(index);
 
-    /// <summary>The filters' indexes over this snapshot (each built when a query first needs it).</summary>
-    public SnapshotIndex Index
-    {
-        get
-        {
-            if (Volatile.Read(ref _index) is { } index)
-            {
-                return index;
-            }
-
-            Interlocked.CompareExchange(ref _index, new SnapshotIndex(_facts), null);
-            return _index;
-        }
-    }
+    /// <summary>The filters' indexes over this snapshot (built with it).</summary>
+    public SnapshotIndex Index { get; }
 
     /// <summary>The index of the invoice with this source id, or -1 (a binary search over the ids, sorted on first use).</summary>
     public int IndexOf(string sourceId)
@@ -233,7 +227,7 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
 
     private long Measure()
     {
-        long bytes = _raw.Bytes;
+        long bytes = _raw.Bytes + Index.Bytes;
         for (var i = 0; i < _json.Length; i++)
         {
             bytes += _json[i].Length + FactsBytesPerInvoice;

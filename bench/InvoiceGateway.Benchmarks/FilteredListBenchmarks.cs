@@ -58,8 +58,8 @@ public class FilteredListBenchmarks
             throw new InvalidOperationException(string.Join(" ", errors.Keys));
         }
 
-        // The first request of an order sorts each snapshot and builds the indexes it needs, once; what is measured is
-        // every request after it.
+        // A snapshot is built with its indexes and default order; the first request of another order sorts each
+        // snapshot, once. What is measured is every request after it.
         Page();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace InvoiceGateway.Gateway.Aggregation;
 
@@ -9,7 +10,10 @@ namespace InvoiceGateway.Gateway.Aggregation;
 /// generation while the gateway is idle, and the server GC keeps what it committed: filling 50,000 invoices left about
 /// 600 MB committed for a live heap of 100 MB (bench/results/memory-profile.md). So when at least
 /// <see cref="MinimumInvoices"/> invoices were read since the last time and no list read is under way, one compacting
-/// collection that decommits what it frees runs (at most every <see cref="Interval"/>: it pauses the process).
+/// collection that decommits what it frees runs (at most every <see cref="Interval"/>: it pauses the process), after
+/// <see cref="Settle"/>: when the last read ends, the frames that complete it (the cache storing the copy, the requests
+/// that waited for it) still hold what it read, and a collection at once kept 151 MB live where 97 MB were left a moment
+/// later (bench/results/memory-2026-12-02b.md).
 /// </summary>
 internal sealed partial class MemoryReclaimer(TimeProvider time, ILogger<MemoryReclaimer> logger)
 {
@@ -17,13 +21,22 @@ internal sealed partial class MemoryReclaimer(TimeProvider time, ILogger<MemoryR
 
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long after the last read ends the collection runs (when no read started meanwhile).</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
     private readonly Lock _lock = new();
     private int _reading;
     private long _readSinceLast;
     private DateTimeOffset? _last;
+    private bool _scheduled;
 
     /// <summary>What runs the collection (a test replaces it).</summary>
-    internal Action Collect { get; init; } = () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    internal Action Collect { get; init; } = () =>
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        TrimNativeHeap();
+    };
 
     /// <summary>A list read starts.</summary>
     public void ReadStarted()
@@ -41,25 +54,66 @@ internal sealed partial class MemoryReclaimer(TimeProvider time, ILogger<MemoryR
         {
             _reading--;
             _readSinceLast += invoices;
-            var now = time.GetUtcNow();
-            if (_reading > 0 || _readSinceLast < MinimumInvoices || (_last is { } last && now - last < Interval))
+            if (_scheduled || _reading > 0 || _readSinceLast < MinimumInvoices || (_last is { } last && time.GetUtcNow() - last < Interval))
             {
                 return;
             }
 
-            _last = now;
-            var read = _readSinceLast;
-            _readSinceLast = 0;
-            _ = Task.Run(() => Reclaim(read));
+            _scheduled = true;
         }
+
+        _ = ReclaimAfterSettleAsync();
     }
 
-    private void Reclaim(long read)
+    private async Task ReclaimAfterSettleAsync()
     {
+        await Task.Delay(Settle, time).ConfigureAwait(false);
+        long read;
+        lock (_lock)
+        {
+            _scheduled = false;
+            if (_reading > 0)
+            {
+                return; // the end of that read schedules it again
+            }
+
+            _last = time.GetUtcNow();
+            read = _readSinceLast;
+            _readSinceLast = 0;
+        }
+
         var started = Stopwatch.GetTimestamp();
         Collect();
         LogReclaimed(logger, read, GC.GetTotalMemory(false) / (1024 * 1024), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
+
+    /// <summary>
+    /// Returns the C heap's free memory to the operating system too (glibc's <c>malloc_trim</c>). A read's native
+    /// allocations (Brotli's encoders for the raw blocks, SQLite's pages for the sync's comparison, on many thread-pool
+    /// threads) are freed when it ends, but glibc keeps what its per-thread arenas freed: about 20 MB after filling
+    /// 50,000 invoices (bench/results/memory-2026-12-02b.md). .NET has no API for this and no maintained package wraps
+    /// it, hence the one P/Invoke. Elsewhere than on glibc (musl, macOS, Windows) there is no such function: nothing to do.
+    /// </summary>
+    private static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc.
+        }
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim", ExactSpelling = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MallocTrim(nuint pad);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Returned the memory of {Invoices} invoices read: live heap {HeapMb} MB, collection took {Ms} ms")]
     private static partial void LogReclaimed(ILogger logger, long invoices, long heapMb, long ms);

@@ -149,6 +149,35 @@ public sealed partial class InvoiceCache : IDisposable
     }
 
     /// <summary>
+    /// The cached read's fast path: the copy of <paramref name="key"/> in this replica's memory when it is younger than
+    /// its Ttl (a hit), looked up synchronously, without a factory, a task or a Redis read. Anything else (no copy in
+    /// memory, a copy past its Ttl) answers <see langword="false"/>, and the caller reads through
+    /// <see cref="GetOrReadAsync"/>, so nothing FusionCache does for such a read (Redis, the read itself, eager refresh,
+    /// fail-safe) is skipped: for a copy younger than its Ttl, <see cref="GetOrReadAsync"/> would answer this copy and do
+    /// nothing else. A hit is counted as <see cref="GetOrReadAsync"/> counts it.
+    /// </summary>
+    /// <typeparam name="T">The cached value.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="entry">The entry options of the key.</param>
+    /// <param name="value">The copy, when it is a hit.</param>
+    /// <returns>Whether a copy younger than Ttl was in memory.</returns>
+    public bool TryGetFresh<T>(string key, CacheEntry entry, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value)
+        where T : CachedValue
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var found = _cache.TryGet<T>(key, MemoryFreshRead);
+        if (found.HasValue && found.Value is { } copy && _time.GetUtcNow() - copy.StoredAt < entry.Policy.Ttl)
+        {
+            _metrics.Record(CacheState.Hit);
+            value = copy;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>
     /// Drops everything tagged <paramref name="tag"/> (a source's list and details): in this replica's memory, in
     /// Redis and, through the backplane, in every other replica's memory.
     /// </summary>
@@ -243,6 +272,12 @@ public sealed partial class InvoiceCache : IDisposable
     {
         AllowStaleOnReadOnly = true,
         IsFailSafeEnabled = true,
+        SkipDistributedCacheRead = true,
+    };
+
+    // Memory only, and only a copy FusionCache itself would still serve without reading (no stale one).
+    private static readonly FusionCacheEntryOptions MemoryFreshRead = new()
+    {
         SkipDistributedCacheRead = true,
     };
 

@@ -80,6 +80,25 @@ public sealed class InvoiceCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task TryGetFresh_AnswersOnlyACopyYoungerThanTtl_AndNeverReads()
+    {
+        const string key = "src:goscore:list";
+        Assert.False(Cache.TryGetFresh<Invoices>(key, ShortLived, out _)); // nothing cached: the caller reads through the cache
+
+        var first = await Cache.GetOrReadAsync(key, ShortLived, _upstream.Answer(key), Ct);
+        Assert.True(Cache.TryGetFresh<Invoices>(key, ShortLived, out var fresh));
+        Assert.Same(first.Value, fresh);
+
+        // Past its Ttl the copy is what GetOrReadAsync answers as stale (starting its read again): not a fast-path answer.
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(DateTimeOffset.UtcNow - first.StoredAt > TimeSpan.FromMilliseconds(250)), TimeSpan.FromSeconds(5)));
+        Assert.False(Cache.TryGetFresh<Invoices>(key, ShortLived, out _));
+        Assert.Equal(1, _upstream.Calls);
+
+        await Cache.RemoveByTagAsync(CacheEntry.SourceTag("goscore"), Ct);
+        Assert.False(Cache.TryGetFresh<Invoices>(key, ShortLived, out _));
+    }
+
+    [Fact]
     public async Task GetOrReadAsync_WhenTheReadFailsAfterTtl_AnswersTheCopyAsStaleWithTheError()
     {
         const string key = "src:goscore:list";

@@ -10,11 +10,42 @@ namespace InvoiceGateway.Gateway.Apis;
 /// invoice's cached canonical bytes copied as they are, serialized once per page and query, see <see cref="ListPageCache"/>)
 /// and then what belongs to this request alone: <c>complete</c> and the sources' states.
 /// </summary>
-internal sealed class InvoiceListResult(byte[] page, IReadOnlyList<SourceOutcome> outcomes) : IResult
+internal sealed class InvoiceListResult : IResult
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
-    public bool Complete => outcomes.All(o => o.IsComplete);
+    private readonly byte[] _page;
+    private readonly IReadOnlyList<SourceOutcome> _outcomes;
+    private readonly bool _whole;
+
+    /// <summary>A page (<see cref="Page"/>) to which this request's sources' part is added.</summary>
+    public InvoiceListResult(byte[] page, IReadOnlyList<SourceOutcome> outcomes)
+        : this(page, outcomes, whole: false)
+    {
+    }
+
+    private InvoiceListResult(byte[] body, IReadOnlyList<SourceOutcome> outcomes, bool whole)
+    {
+        _page = body;
+        _outcomes = outcomes;
+        _whole = whole;
+    }
+
+    public bool Complete => _outcomes.All(o => o.IsComplete);
+
+    /// <summary>A whole body (<see cref="Body"/>) for these outcomes, sent as it is.</summary>
+    public static InvoiceListResult Whole(byte[] body, IReadOnlyList<SourceOutcome> outcomes) => new(body, outcomes, whole: true);
+
+    /// <summary>The page and the sources' part of <paramref name="outcomes"/>: a whole body.</summary>
+    public static byte[] Body(byte[] page, IReadOnlyList<SourceOutcome> outcomes)
+    {
+        var sources = new ArrayBufferWriter<byte>(256 + (outcomes.Count * 160));
+        WriteSources(sources, outcomes, outcomes.All(o => o.IsComplete));
+        var body = new byte[page.Length + sources.WrittenCount];
+        page.CopyTo(body, 0);
+        sources.WrittenSpan.CopyTo(body.AsSpan(page.Length));
+        return body;
+    }
 
     /// <summary>The page's part of the body, <c>{"data":[...],"next":...</c> (the object is closed by the sources' part).</summary>
     public static byte[] Page(InvoicePage page, bool includeRaw, DateOnly today)
@@ -36,17 +67,24 @@ internal sealed class InvoiceListResult(byte[] page, IReadOnlyList<SourceOutcome
         response.ContentType = "application/json; charset=utf-8";
         var complete = Complete;
         response.Headers["X-Gateway-Complete"] = complete ? "true" : "false";
+        if (_whole)
+        {
+            // As a static file is sent: the headers and the body in one write, which Kestrel sends together.
+            response.ContentLength = _page.Length;
+            await response.Body.WriteAsync(_page, httpContext.RequestAborted).ConfigureAwait(false);
+            return;
+        }
 
         // Sent with its Content-Length, the headers first and then the page and the sources' part copied once into the
         // response's pipe, flushed once: written before the headers went out, tens of kilobytes made Kestrel buffer them
         // in segments (under a lock) and copy them again, and without a length the answer was chunked.
-        var sources = new ArrayBufferWriter<byte>(256 + (outcomes.Count * 160));
-        WriteSources(sources, outcomes, complete);
+        var sources = new ArrayBufferWriter<byte>(256 + (_outcomes.Count * 160));
+        WriteSources(sources, _outcomes, complete);
 
-        response.ContentLength = page.Length + sources.WrittenCount;
+        response.ContentLength = _page.Length + sources.WrittenCount;
         await response.StartAsync(httpContext.RequestAborted).ConfigureAwait(false);
         var body = response.BodyWriter;
-        body.Write(page);
+        body.Write(_page);
         body.Write(sources.WrittenSpan);
         await body.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }

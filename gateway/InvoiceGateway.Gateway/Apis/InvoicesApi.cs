@@ -77,17 +77,34 @@ internal static class InvoicesApi
                 });
         }
 
-        var snapshots = outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!);
         if (query.IncludeRaw)
         {
+            var snapshots = outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!);
             return new InvoiceListResult(InvoiceListResult.Page(InvoicePage.Build(snapshots, query), includeRaw: true, query.Today), outcomes);
         }
 
-        var key = ListPageCache.Key(snapshots, http.Request.QueryString.Value, query.Today);
+        // Every source answered from its cache without a word to add (the usual case): the whole body is the same bytes
+        // for the same snapshots, query and day, and is kept whole (ListPageCache); otherwise the page is, and the
+        // sources' part is written for this request.
+        var key = ListPageCache.Key(outcomes, http.Request.QueryString.Value, query.Today);
+        var plain = Array.TrueForAll(outcomes, ListPageCache.IsPlain);
+        if (plain && gateway.Pages.TryGet(ListPageCache.BodyKey(key), out var body))
+        {
+            return InvoiceListResult.Whole(body, outcomes);
+        }
+
         if (!gateway.Pages.TryGet(key, out var page))
         {
+            var snapshots = outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!);
             page = InvoiceListResult.Page(InvoicePage.Build(snapshots, query), includeRaw: false, query.Today);
             gateway.Pages.Add(key, page);
+        }
+
+        if (plain)
+        {
+            body = InvoiceListResult.Body(page, outcomes);
+            gateway.Pages.Add(ListPageCache.BodyKey(key), body);
+            return InvoiceListResult.Whole(body, outcomes);
         }
 
         return new InvoiceListResult(page, outcomes);

@@ -12,7 +12,8 @@ namespace InvoiceGateway.Gateway.Apis;
 /// that is the key: each snapshot by a number of its own (never by reference: a page must not keep a replaced snapshot
 /// alive), the query string as sent, and the day. A refreshed source is a new snapshot and so a new key; what is not
 /// asked again is dropped with everything else when the pages held pass <see cref="MaxBytes"/>. Pages with raw payloads
-/// are not kept (they are large and rarely repeated).
+/// are not kept (they are large and rarely repeated). When every source answered from memory with nothing to add
+/// (<see cref="IsPlain"/>), the whole body is kept as well, and served like a static file.
 /// </summary>
 internal sealed class ListPageCache
 {
@@ -25,18 +26,38 @@ internal sealed class ListPageCache
     private readonly ConcurrentDictionary<string, byte[]> _pages = new(StringComparer.Ordinal);
     private long _bytes;
 
-    /// <summary>The key of the page of <paramref name="query"/> (sent as <paramref name="queryString"/>) over these snapshots.</summary>
-    public static string Key(IEnumerable<SourceSnapshot> snapshots, string? queryString, DateOnly today)
+    /// <summary>
+    /// The key of the page of a query (sent as <paramref name="queryString"/>) over the sources of <paramref name="outcomes"/>:
+    /// each by name, state and snapshot, so that it also tells apart the sources' part of two plain answers (see
+    /// <see cref="IsPlain"/>): the sources skipped differ with the caller's key.
+    /// </summary>
+    public static string Key(IReadOnlyList<SourceOutcome> outcomes, string? queryString, DateOnly today)
     {
-        var key = new StringBuilder(64 + (queryString?.Length ?? 0));
+        var key = new StringBuilder(64 + (outcomes.Count * 16) + (queryString?.Length ?? 0));
         key.Append(today.DayNumber).Append('|');
-        foreach (var snapshot in snapshots)
+        foreach (var outcome in outcomes)
         {
-            key.Append(NumberOf(snapshot)).Append(',');
+            key.Append(outcome.Name).Append(':').Append((int)outcome.State).Append(':');
+            if (outcome.Snapshot is { } snapshot)
+            {
+                key.Append(NumberOf(snapshot));
+            }
+
+            key.Append(',');
         }
 
         return key.Append('|').Append(queryString).ToString();
     }
+
+    /// <summary>The key of the whole body of a <see cref="IsPlain"/> answer whose page has <paramref name="pageKey"/>.</summary>
+    public static string BodyKey(string pageKey) => "body|" + pageKey;
+
+    /// <summary>
+    /// Whether the outcome's part of the body is a function of its name, state and snapshot alone: ok with no error and
+    /// read in under a millisecond (a copy from memory), or skipped. Such answers are kept whole.
+    /// </summary>
+    public static bool IsPlain(SourceOutcome outcome) =>
+        outcome is { State: SourceState.Ok, Error: null, DurationMs: 0 } or { State: SourceState.Skipped };
 
     public bool TryGet(string key, out byte[] page) => _pages.TryGetValue(key, out page!);
 

@@ -39,7 +39,7 @@ internal static class RawPassthrough
                 // GuardAsync has resolved the source for the caller's tenant; nothing is forwarded without one.
                 var source = transform.HttpContext.Features.Get<SourceRuntime>()
                              ?? throw new InvalidOperationException("The raw passthrough forwarded a request without a source.");
-                transform.DestinationPrefix = source.Settings.BaseUrl.ToString().TrimEnd('/');
+                transform.DestinationPrefix = source.ProxyPrefix;
 
                 // The path below the source's API root: the route's catch-all, as the caller sent it (Kestrel decoded it
                 // once, PathString escapes it again). Not a PathPattern transform, which binds a route template per
@@ -108,7 +108,7 @@ internal static class RawPassthrough
                 ["path"] = ["The path must stay inside the source's API: no '..' segments, encoded '/' or '\\', '%' escapes of escapes, or absolute URLs."],
             });
         }
-        else if (await FetchCredentialsAsync(context, runtime).ConfigureAwait(false) is { } failure)
+        else if (runtime.Client.Credentials.MayFail && await FetchCredentialsAsync(context, runtime).ConfigureAwait(false) is { } failure)
         {
             refusal = failure;
         }
@@ -176,21 +176,41 @@ internal static class RawPassthrough
         // decode to a separator or a dot segment again upstream is refused here, and so are empty
         // segments ("raw//host", which a server may read as a scheme-relative URL).
         var marker = path.IndexOf("/raw/", StringComparison.Ordinal);
-        var rest = marker < 0 ? path : path[(marker + 5)..];
-        if (rest.StartsWith('/') || rest.Contains('%') || rest.Contains('\\') || rest.Contains("//", StringComparison.Ordinal) || rest.Contains(':'))
+        var rest = marker < 0 ? path.AsSpan() : path.AsSpan(marker + 5);
+        if (rest.StartsWith('/') || rest.IndexOfAny('%', '\\', ':') >= 0 || rest.IndexOf("//", StringComparison.Ordinal) >= 0)
         {
             return false;
         }
 
-        foreach (var segment in rest.Split('/'))
+        foreach (var range in rest.Split('/'))
         {
             // "..;x" is a dot segment to servers that strip path parameters (Tomcat, Spring).
-            if (segment.Split(';')[0] is "." or "..")
+            var segment = rest[range];
+            var parameters = segment.IndexOf(';');
+            if (parameters >= 0)
+            {
+                segment = segment[..parameters];
+            }
+
+            if (segment is "." or "..")
             {
                 return false;
             }
         }
 
-        return query.Count <= 32 && !query.Any(q => q.Key.Contains("://", StringComparison.Ordinal));
+        if (query.Count > 32)
+        {
+            return false;
+        }
+
+        foreach (var (key, _) in query)
+        {
+            if (key.Contains("://", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

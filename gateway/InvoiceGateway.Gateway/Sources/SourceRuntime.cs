@@ -35,7 +35,11 @@ internal sealed class SourceRuntime(
     /// <summary>The connection's id; <c>null</c> for a configured source.</summary>
     public string? ConnectionId { get; } = connectionId;
 
-    public string ListCacheKey => CachePrefix + "list";
+    /// <summary>The cache key of the source's list (kept: every list request looks it up).</summary>
+    public string ListCacheKey { get; } = (connectionId is null ? $"src:{settings.Name}:" : $"con:{connectionId}:") + "list";
+
+    /// <summary>Where the raw passthrough sends this source's requests: its <c>BaseUrl</c> without the trailing slash.</summary>
+    public string ProxyPrefix { get; } = settings.BaseUrl.ToString().TrimEnd('/');
 
     /// <summary>The tenant whose source this is: a connection's tenant; the default tenant for a configured source.</summary>
     public string Tenant { get; } = tenant;

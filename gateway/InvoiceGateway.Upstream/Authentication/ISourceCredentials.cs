@@ -17,6 +17,12 @@ public interface ISourceCredentials
     ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Gets whether <see cref="ApplyAsync"/> can fail or wait (a token exchange). Fixed headers never do, so a caller
+    /// that checks the credentials ahead of a request (the raw passthrough) need not for them.
+    /// </summary>
+    bool MayFail => true;
+
+    /// <summary>
     /// Drops the cached token, so the next <see cref="ApplyAsync"/> fetches a new one (e.g. after the
     /// upstream answered 401). Static credentials ignore it.
     /// </summary>

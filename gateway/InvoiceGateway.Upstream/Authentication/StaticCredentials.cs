@@ -7,6 +7,8 @@ internal sealed class NoCredentials : ISourceCredentials
 {
     public static NoCredentials Instance { get; } = new();
 
+    public bool MayFail => false;
+
     public ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public void Invalidate()
@@ -28,6 +30,8 @@ internal sealed class StaticCredentials : ISourceCredentials
 
     public static StaticCredentials Basic(string username, string password) =>
         new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
+
+    public bool MayFail => false;
 
     public static StaticCredentials Bearer(string token) => new("Authorization", "Bearer " + token);
 

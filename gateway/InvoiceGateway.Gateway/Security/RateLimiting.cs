@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using InvoiceGateway.Gateway.Apis;
 using InvoiceGateway.Gateway.Configuration;
@@ -16,9 +18,23 @@ namespace InvoiceGateway.Gateway.Security;
 /// </summary>
 internal static class RateLimiting
 {
+    // A key's principal is built once per key (Principals) and read-only, so its partition is too; "" without a key name.
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, string> KeyPartitions = [];
+
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, string>.CreateValueCallback KeyPartition =
+        user => user.KeyName() is { } key ? "key:" + key : string.Empty;
+
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services, RateLimitSettings settings) =>
         services.AddRateLimiter(options =>
         {
+            // Built once, not per request: the window's options and the partition of each key's principal.
+            Func<string, FixedWindowRateLimiterOptions> window = _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit,
+                Window = settings.Window,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 if (context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
@@ -26,14 +42,9 @@ internal static class RateLimiting
                     return RateLimitPartition.GetNoLimiter("anonymous-endpoint");
                 }
 
-                var partition = context.User.KeyName() is { } key ? "key:" + key : "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = settings.PermitLimit,
-                    Window = settings.Window,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                var partition = KeyPartitions.GetValue(context.User, KeyPartition);
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    partition.Length > 0 ? partition : "ip:" + context.Connection.RemoteIpAddress, window);
             });
             options.OnRejected = async (context, cancellationToken) =>
             {

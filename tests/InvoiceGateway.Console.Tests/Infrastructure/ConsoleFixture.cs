@@ -13,6 +13,7 @@ namespace InvoiceGateway.Console.Tests.Infrastructure;
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
+    private readonly Lazy<Task<LiveGateway>> _live = new(LiveGateway.StartAsync);
     private IPlaywright? _playwright;
 
     public SandboxHost Sandbox { get; private set; } = null!;
@@ -28,6 +29,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Gateway = await GatewayServer.StartAsync(SandboxConfig.For(Sandbox));
         Browser = await browser;
     }
+
+    /// <summary>The gateway of the Events and Webhooks pages (keys, sources read every second), started the first time it is asked for.</summary>
+    public Task<LiveGateway> LiveAsync() => _live.Value;
 
     /// <summary>A gateway of its own on a sandbox of its own, for a test that changes either.</summary>
     public static Task<(SandboxHost Sandbox, GatewayServer Gateway)> StartGatewayAsync(params (string Key, string? Value)[] overrides) =>
@@ -45,8 +49,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return (sandbox, await GatewayServer.StartAsync(SandboxConfig.For(sandbox, overrides)));
     }
 
-    /// <summary>A fresh browser context (its own sessionStorage) with one page that records every error it logs.</summary>
-    public async Task<ConsolePage> OpenAsync(GatewayServer gateway, ViewportSize? viewport = null)
+    /// <summary>
+    /// A fresh browser context (its own sessionStorage) with one page that records every error it logs; with
+    /// <paramref name="apiKey"/>, the console has that key as if the user had entered it.
+    /// </summary>
+    public async Task<ConsolePage> OpenAsync(GatewayServer gateway, ViewportSize? viewport = null, string? apiKey = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -54,6 +61,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(30_000);
+        if (apiKey is not null)
+        {
+            await context.AddInitScriptAsync($"sessionStorage.setItem('invoicegateway.apiKey', {System.Text.Json.JsonSerializer.Serialize(apiKey)});");
+        }
+
         return new ConsolePage(context, await context.NewPageAsync());
     }
 
@@ -65,6 +77,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        if (_live.IsValueCreated && _live.Value.IsCompletedSuccessfully)
+        {
+            await _live.Value.Result.DisposeAsync();
+        }
+
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();

@@ -27,6 +27,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyCollection<ReceivedWebhook> Received => _received;
 
+    /// <summary>While set, every request is answered with this status code (before any scripted answer); null: as scripted.</summary>
+    public int? AnswerAll { get; set; }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -40,7 +43,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
             var matched = receiver._scriptByBody.Keys.FirstOrDefault(k => body.Contains(k, StringComparison.Ordinal));
-            var status = matched is not null && receiver._scriptByBody.TryRemove(matched, out var forBody) ? forBody
+            var status = receiver.AnswerAll is { } always ? always
+                : matched is not null && receiver._scriptByBody.TryRemove(matched, out var forBody) ? forBody
                 : receiver._script.TryDequeue(out var scripted) ? scripted : 200;
             receiver._received.Enqueue(new ReceivedWebhook(headers, body, status));
             receiver._arrived.Release();

@@ -37,7 +37,7 @@ export function setApiKey(key) {
 }
 
 /** Sends one request; throws ApiError for any answer that is not 2xx or 304. */
-export async function request(method, path, { query, headers, body, accept = 'application/json' } = {}) {
+export async function request(method, path, { query, headers, body, accept = 'application/json', signal } = {}) {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of query ?? []) {
     url.searchParams.append(name, value);
@@ -55,8 +55,12 @@ export async function request(method, path, { query, headers, body, accept = 'ap
   }
   let response;
   try {
-    response = await fetch(url, { method, headers: sent, body: payload, cache: 'no-store', credentials: 'omit' });
-  } catch {
+    response = await fetch(url, { method, headers: sent, body: payload, cache: 'no-store', credentials: 'omit', signal });
+  } catch (error) {
+    if (signal?.aborted) {
+      // Called off by the page (the user left it): not a failure of the gateway.
+      throw error;
+    }
     throw new ApiError(0, { title: 'The gateway cannot be reached.', detail: 'Check that it is running.' });
   }
   if (!response.ok && response.status !== 304) {
@@ -102,6 +106,56 @@ export function listSources() {
 
 export function refreshSource(name) {
   return json('POST', `/v1/sources/${encodeURIComponent(name)}/refresh`);
+}
+
+/** The event types of the feed and of webhooks (SPEC section 8), in the order the console offers them. */
+export const eventTypes = [
+  'invoice.created', 'invoice.updated', 'invoice.deleted', 'invoice.overdue',
+  'connection.synced', 'connection.failed', 'connection.recovered',
+];
+
+/** GET /v1/events: {data, next} after a cursor; wait (seconds) holds an empty answer until an event arrives. */
+export function listEvents(params, { signal } = {}) {
+  return json('GET', '/v1/events', { query: params, signal });
+}
+
+/** GET /v1/webhooks: the tenant's webhooks, never their secrets. */
+export function listWebhooks() {
+  return json('GET', '/v1/webhooks');
+}
+
+/** POST /v1/webhooks {url, types, description}: the answer holds the signing secret, this once. */
+export function createWebhook(webhook) {
+  return json('POST', '/v1/webhooks', { body: webhook });
+}
+
+export function getWebhook(id) {
+  return json('GET', `/v1/webhooks/${encodeURIComponent(id)}`);
+}
+
+/** PATCH /v1/webhooks/{id} with the fields to change (url, types, description, enabled). */
+export function updateWebhook(id, changes) {
+  return json('PATCH', `/v1/webhooks/${encodeURIComponent(id)}`, { body: changes });
+}
+
+/** DELETE /v1/webhooks/{id}: 204, no body. */
+export async function deleteWebhook(id) {
+  await request('DELETE', `/v1/webhooks/${encodeURIComponent(id)}`);
+}
+
+/** POST /v1/webhooks/{id}/test: a signed webhook.test event, as a delivery of its own (202). */
+export function pingWebhook(id) {
+  return json('POST', `/v1/webhooks/${encodeURIComponent(id)}/test`);
+}
+
+/** GET /v1/webhooks/{id}/deliveries (status, limit): the delivery log, newest first, with every attempt. */
+export function listDeliveries(id, params) {
+  return json('GET', `/v1/webhooks/${encodeURIComponent(id)}/deliveries`, { query: params });
+}
+
+/** POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry: sends it again now (202). */
+export function retryDelivery(id, deliveryId) {
+  return json('POST', `/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/retry`);
 }
 
 // The connect page's link token: read from the link once, then kept in sessionStorage and sent in a header,

@@ -4,15 +4,22 @@ import { apiKey, setApiKey } from './api.js';
 import * as invoices from './pages/invoices.js';
 import * as invoice from './pages/invoice.js';
 import * as sources from './pages/sources.js';
+import * as events from './pages/events.js';
+import * as webhooks from './pages/webhooks.js';
+import * as webhook from './pages/webhook.js';
 
 const routes = [
   { pattern: /^#\/invoices\/(.+)$/, page: invoice, nav: 'invoices' },
   { pattern: /^#\/sources\/?$/, page: sources, nav: 'sources' },
   { pattern: /^#\/invoices\/?(\?.*)?$/, page: invoices, nav: 'invoices' },
+  { pattern: /^#\/events\/?(\?.*)?$/, page: events, nav: 'events' },
+  { pattern: /^#\/webhooks\/([^?]+)(\?.*)?$/, page: webhook, nav: 'webhooks' },
+  { pattern: /^#\/webhooks\/?(\?.*)?$/, page: webhooks, nav: 'webhooks' },
 ];
 
 const main = document.getElementById('main');
 let rendering = 0;
+let leaving = null;
 
 function resolve(hash) {
   for (const route of routes) {
@@ -38,6 +45,10 @@ async function render(moveFocus) {
   }
   const { route, match } = found;
   const ticket = ++rendering;
+  // Whatever the page before is still waiting for (a long poll, a timer) is called off: it has been left.
+  leaving?.abort();
+  leaving = new AbortController();
+  const signal = leaving.signal;
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.dataset.nav === route.nav) {
       link.setAttribute('aria-current', 'page');
@@ -51,6 +62,7 @@ async function render(moveFocus) {
     id: match[1] ? decodeURIComponent(match[1].split('?')[0]) : null,
     // A page that finished after the user moved on must not overwrite the newer page.
     current: () => ticket === rendering,
+    signal,
     announce,
     navigate: (to) => { window.location.hash = to; },
     isAnonymous: () => !apiKey(),

@@ -34,14 +34,31 @@ export function append(node, ...children) {
 /** A table with a caption and column headers; rows are arrays of cells (text or nodes), or { cells, props }. */
 export function table(caption, columns, rows, props = {}) {
   const head = el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col', className: c.numeric ? 'num' : undefined }, c.label ?? c))));
-  const body = el('tbody', {}, rows.map((row) => {
-    const cells = Array.isArray(row) ? row : row.cells;
-    return el('tr', Array.isArray(row) ? {} : row.props ?? {},
-      cells.map((cell, i) => el('td', { className: columns[i]?.numeric ? 'num' : undefined }, cell)));
-  }));
+  const body = el('tbody', {}, rows.map((row) => tableRow(columns, row)));
   // A wide table scrolls inside its own region on a narrow screen; the region is focusable so a keyboard can scroll it.
   return el('div', { className: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0', ...props },
     el('table', {}, el('caption', {}, caption), head, body));
+}
+
+/** One row of a table made by table(), for a page that adds rows later (the columns must be the table's). */
+export function tableRow(columns, row) {
+  const cells = Array.isArray(row) ? row : row.cells;
+  return el('tr', Array.isArray(row) ? {} : row.props ?? {},
+    cells.map((cell, i) => el('td', { className: columns[i]?.numeric ? 'num' : undefined }, cell)));
+}
+
+/** A fieldset of checkboxes, one per value, named name (FormData.getAll(name) gives the checked ones). */
+export function checkboxes(name, legend, values, { chosen = [], idPrefix = name, text = (v) => v, extra = null, props = {} } = {}) {
+  const checked = new Set(chosen);
+  return el('fieldset', { className: 'choices', ...props },
+    el('legend', {}, legend),
+    values.map((value) => {
+      const id = `${idPrefix}-${value.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+      return el('span', { className: 'choice' },
+        el('input', { type: 'checkbox', id, name, value, checked: checked.has(value) }),
+        el('label', { htmlFor: id }, text(value)));
+    }),
+    extra);
 }
 
 /** A definition list of label/value pairs; null values show as "—" with a screen-reader word. */
@@ -114,9 +131,9 @@ export function formatUnits(value) {
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }
 
-/** A date-time in UTC as the API sends it, shortened for reading. */
+/** A date-time in UTC as the API sends it (Z or +00:00), shortened for reading; another offset stays written out. */
 export function dateTime(value) {
-  return value ? value.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : null;
+  return value ? value.replace('T', ' ').replace(/(\.\d+)?(Z|[+-]00:00)$/, ' UTC').replace(/\.\d+(?=[+-]\d\d:\d\d$)/, '') : null;
 }
 
 /** The error box of a page; role=alert so a screen reader hears it at once. */

@@ -1,7 +1,7 @@
 // The Invoices page: the merged list with every filter, sort and the cursor paging of GET /v1/invoices,
 // the state of each source in the answer, and totals per currency and status of everything the query matches.
 import { listInvoices, listSources } from '../api.js';
-import { el, append, table, badge, amount, errorBox, words, missing, units, formatUnits, overdueBadge } from '../ui.js';
+import { el, append, table, checkboxes, badge, amount, errorBox, words, missing, units, formatUnits, overdueBadge } from '../ui.js';
 
 const lists = {
   status: ['draft', 'open', 'partiallyPaid', 'paid', 'cancelled', 'unknown'],
@@ -75,14 +75,8 @@ function hrefFor(params) {
 
 function filterForm(params, sourceNames, context) {
   const chosen = (name) => new Set((params.get(name) ?? '').split(',').filter(Boolean));
-  const group = (name, legend, values) => el('fieldset', { className: 'choices' },
-    el('legend', {}, legend),
-    values.map((value) => {
-      const id = `filter-${name}-${value}`;
-      return el('span', { className: 'choice' },
-        el('input', { type: 'checkbox', id, name, value, checked: chosen(name).has(value) }),
-        el('label', { htmlFor: id }, words(value)));
-    }));
+  const group = (name, legend, values) =>
+    checkboxes(name, legend, values, { chosen: [...chosen(name)], idPrefix: `filter-${name}`, text: words });
   const field = (name, label, type, hint) => el('div', { className: 'field' },
     el('label', { htmlFor: `filter-${name}` }, label),
     el('input', {

@@ -54,9 +54,9 @@ internal sealed partial class TenantDirectory : IDisposable
     /// <exception cref="DatabaseUnavailableException">The tenant was never read and the database cannot be read now.</exception>
     public ValueTask<TenantSources> ForAsync(string tenant, CancellationToken cancellationToken)
     {
-        if (_tenants.TryGetValue(tenant, out var entry) && entry.Sources is { } known && !entry.Stale)
+        if (_tenants.TryGetValue(tenant, out var entry) && entry.Current is { } current && current.Version == entry.Version)
         {
-            return ValueTask.FromResult(known);
+            return ValueTask.FromResult(current.Sources);
         }
 
         return new ValueTask<TenantSources>(LoadAsync(tenant, cancellationToken));
@@ -78,12 +78,12 @@ internal sealed partial class TenantDirectory : IDisposable
         {
             foreach (var entry in _tenants.Values)
             {
-                entry.Stale = true;
+                entry.Change();
             }
         }
         else if (_tenants.TryGetValue(tenant, out var entry))
         {
-            entry.Stale = true;
+            entry.Change();
         }
     }
 
@@ -103,23 +103,25 @@ internal sealed partial class TenantDirectory : IDisposable
         await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (entry.Sources is { } loaded && !entry.Stale)
+            if (entry.Current is { } loaded && loaded.Version == entry.Version)
             {
-                return loaded;
+                return loaded.Sources;
             }
 
-            // Cleared before reading: a change that arrives during the read marks the entry stale again.
-            entry.Stale = false;
+            // The version is taken before reading: a change that arrives during the read makes what is read stale at
+            // once, so the next request reads again. (A flag cleared before reading let requests in the meantime take the
+            // sources read before the change as current: the old owner of a connection changed a moment before.)
+            var version = entry.Version;
             try
             {
-                entry.Sources = await ReadAsync(tenant, entry, cancellationToken).ConfigureAwait(false);
-                return entry.Sources;
+                var sources = await ReadAsync(tenant, entry, cancellationToken).ConfigureAwait(false);
+                entry.Current = new LoadedSources(sources, version);
+                return sources;
             }
             catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
             {
-                entry.Stale = true;
                 LogReadFailed(_logger, ex, tenant);
-                return entry.Sources
+                return entry.Current?.Sources
                        ?? (tenant == TenantContext.DefaultId ? Configured : throw new DatabaseUnavailableException(ex));
             }
         }
@@ -188,12 +190,20 @@ internal sealed partial class TenantDirectory : IDisposable
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
-        public volatile bool Stale;
+        private int _version;
 
-        public TenantSources? Sources { get; set; }
+        /// <summary>Counts the changes of the tenant's connections: what was read at an older count is stale.</summary>
+        public int Version => Volatile.Read(ref _version);
+
+        /// <summary>The sources last read and the version they were read at, replaced as one.</summary>
+        public volatile LoadedSources? Current;
+
+        public void Change() => Interlocked.Increment(ref _version);
 
         public Dictionary<string, BuiltConnection> Built { get; set; } = new(StringComparer.Ordinal);
     }
+
+    private sealed record LoadedSources(TenantSources Sources, int Version);
 
     private sealed record BuiltConnection(DateTimeOffset UpdatedAt, SourceRuntime Runtime);
 }

@@ -49,6 +49,48 @@ public sealed class ConnectionOwnerTests(TenantGatewayFixture fixture) : IClassF
         Assert.DoesNotContain(OwnerVat, await CompanyIdsAsync(tenant, "owned"));
     }
 
+    /// <summary>
+    /// A change to a connection is served by the next request even while other requests of the tenant are reading its
+    /// connections again (the background sync does so after every change). A flag cleared before that read once let
+    /// such a request take the sources read before the change as current: an export after removing the owner still
+    /// carried the owner's VAT number.
+    /// </summary>
+    [Fact]
+    public async Task OwnerChange_IsServedByTheNextRequest_WhileOtherRequestsReadTheConnectionsAgain()
+    {
+        using var tenant = await TenantSetup.TenantClientAsync(fixture.Gateway, "owner-race");
+        using var response = await tenant.PostAsJsonAsync("v1/connections",
+            new { name = "raced", source = "goscore-app", options = new { ConsentId = "c64" }, owner = Owner }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!.Str("id");
+        Assert.Contains(OwnerVat, await CompanyIdsAsync(tenant, "raced"));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var list = await tenant.GetAsync("v1/invoices?limit=1", stop.Token);
+                Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+            }
+        }, stop.Token)).ToArray();
+        try
+        {
+            for (var round = 0; round < 30; round++)
+            {
+                var owned = round % 2 == 1;
+                using var changed = await tenant.PatchAsJsonAsync($"v1/connections/{id}", new { owner = owned ? Owner : null }, Ct);
+                Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+                Assert.True(owned == (await CompanyIdsAsync(tenant, "raced")).Contains(OwnerVat), $"round {round}: owner {(owned ? "set" : "removed")} but the export says otherwise");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(readers).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
     [Fact]
     public async Task BadOwner_Is400NamingEachProblem_AndNothingIsStored()
     {

@@ -25,6 +25,7 @@ internal sealed partial class TenantKeyDirectory : IDisposable
     private readonly TenantChanges _changes;
     private readonly TimeProvider _time;
     private readonly ILogger<TenantKeyDirectory> _logger;
+    private int _generation;
 
     public TenantKeyDirectory(IServiceScopeFactory scopes, TenantChanges changes, TimeProvider time, ILogger<TenantKeyDirectory> logger)
     {
@@ -59,6 +60,9 @@ internal sealed partial class TenantKeyDirectory : IDisposable
             return cached.Key;
         }
 
+        // Taken before the lookup: a change to the keys while it runs (a revocation) must not be undone by storing what the
+        // lookup read before it.
+        var generation = Volatile.Read(ref _generation);
         TenantKey? found;
         try
         {
@@ -84,6 +88,12 @@ internal sealed partial class TenantKeyDirectory : IDisposable
         }
 
         _cache[hash] = new CachedKey(found, now + (found is null ? MissingFor : FoundFor));
+        if (Volatile.Read(ref _generation) != generation)
+        {
+            // The keys changed during the lookup (OnChanged counts before it drops entries): what it read may be revoked.
+            _cache.TryRemove(hash, out _);
+        }
+
         return found;
     }
 
@@ -96,6 +106,7 @@ internal sealed partial class TenantKeyDirectory : IDisposable
             return;
         }
 
+        Interlocked.Increment(ref _generation);
         foreach (var (hash, cached) in _cache)
         {
             // A key that was not found may have just been issued; a key of the tenant may have been revoked.

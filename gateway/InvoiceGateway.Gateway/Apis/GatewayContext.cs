@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using InvoiceGateway.Gateway.Aggregation;
 using InvoiceGateway.Gateway.Configuration;
@@ -24,11 +25,38 @@ internal sealed class GatewayContext(TenantDirectory tenants, InvoiceAggregator 
     /// The sources of the request's tenant that the caller may read: a configured source when the key's
     /// scope names it, a connection of the tenant always (the tenant is its scope).
     /// </summary>
-    public async ValueTask<IReadOnlyList<SourceRuntime>> ReadableAsync(HttpContext http)
+    public ValueTask<IReadOnlyList<SourceRuntime>> ReadableAsync(HttpContext http)
     {
-        var sources = await tenants.ForAsync(TenantOf(http), http.RequestAborted).ConfigureAwait(false);
-        return sources.All.Where(s => CanRead(http.User, s)).ToArray();
+        var pending = tenants.ForAsync(TenantOf(http), http.RequestAborted);
+        return pending.IsCompletedSuccessfully
+            ? ValueTask.FromResult(ReadableOf(http.User, pending.Result))
+            : AwaitReadableAsync(http.User, pending);
     }
+
+    private static async ValueTask<IReadOnlyList<SourceRuntime>> AwaitReadableAsync(ClaimsPrincipal caller, ValueTask<TenantSources> pending) =>
+        ReadableOf(caller, await pending.ConfigureAwait(false));
+
+    /// <summary>
+    /// The sources of <paramref name="sources"/> the caller may read, kept with the caller's principal for the tenant's
+    /// sources it was taken from: principals are built once per key and read-only (<see cref="Principals"/>), and a
+    /// tenant's sources are a new object whenever they change, so the answer is the same until either is replaced.
+    /// Per request it was a claims scan per source and a new array (bench/results/ratio-2026-12-02.md).
+    /// </summary>
+    private static IReadOnlyList<SourceRuntime> ReadableOf(ClaimsPrincipal caller, TenantSources sources)
+    {
+        if (Readable.TryGetValue(caller, out var kept) && ReferenceEquals(kept.Sources, sources))
+        {
+            return kept.Readable;
+        }
+
+        var readable = sources.All.Where(s => CanRead(caller, s)).ToArray();
+        Readable.AddOrUpdate(caller, new ReadableSources(sources, readable));
+        return readable;
+    }
+
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, ReadableSources> Readable = [];
+
+    private sealed record ReadableSources(TenantSources Sources, SourceRuntime[] Readable);
 
     /// <summary>
     /// The source named <paramref name="name"/> if the caller may read it; <c>null</c> both when it does not

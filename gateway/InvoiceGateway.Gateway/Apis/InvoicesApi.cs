@@ -65,9 +65,9 @@ internal static class InvoicesApi
             .ConfigureAwait(false);
         GatewayMetrics.Of(http)?.RecordSources(outcomes);
 
-        var queried = outcomes.Where(o => o.State != SourceState.Skipped).ToArray();
-        if (queried.Length > 0 && queried.All(o => o.State == SourceState.Failed))
+        if (EveryQueriedFailed(outcomes))
         {
+            var queried = outcomes.Where(o => o.State != SourceState.Skipped).ToArray();
             http.Response.Headers["X-Gateway-Complete"] = "false";
             return Problems.Status(StatusCodes.Status502BadGateway, "Every source failed.",
                 "No source could be read and nothing is cached: " + string.Join(" ", queried.Select(o => o.Error!.Message)),
@@ -86,14 +86,14 @@ internal static class InvoicesApi
         // Every source answered from its cache without a word to add (the usual case): the whole body is the same bytes
         // for the same snapshots, query and day, and is kept whole (ListPageCache); otherwise the page is, and the
         // sources' part is written for this request.
-        var key = ListPageCache.Key(outcomes, http.Request.QueryString.Value, query.Today);
         var plain = Array.TrueForAll(outcomes, ListPageCache.IsPlain);
-        if (plain && gateway.Pages.TryGet(ListPageCache.BodyKey(key), out var body))
+        var key = ListPageCache.Key(outcomes, http.Request.QueryString.Value, query.Today, whole: plain);
+        if (plain && gateway.Pages.TryGet(key, out var body))
         {
             return InvoiceListResult.Whole(body, outcomes);
         }
 
-        if (!gateway.Pages.TryGet(key, out var page))
+        if (plain || !gateway.Pages.TryGet(key, out var page))
         {
             var snapshots = outcomes.Where(o => o.Snapshot is not null).Select(o => o.Snapshot!);
             page = InvoiceListResult.Page(InvoicePage.Build(snapshots, query), includeRaw: false, query.Today);
@@ -110,11 +110,33 @@ internal static class InvoicesApi
         if (plain)
         {
             body = InvoiceListResult.Body(page, outcomes);
-            gateway.Pages.Add(ListPageCache.BodyKey(key), body);
+            gateway.Pages.Add(key, body);
             return InvoiceListResult.Whole(body, outcomes);
         }
 
         return new InvoiceListResult(page, outcomes);
+    }
+
+    /// <summary>Whether some source was queried and every queried one failed (skipped ones were not queried).</summary>
+    private static bool EveryQueriedFailed(SourceOutcome[] outcomes)
+    {
+        var queried = false;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.State == SourceState.Skipped)
+            {
+                continue;
+            }
+
+            if (outcome.State != SourceState.Failed)
+            {
+                return false;
+            }
+
+            queried = true;
+        }
+
+        return queried;
     }
 
     /// <summary>
@@ -128,7 +150,7 @@ internal static class InvoicesApi
         && !sourceId.AsSpan().ContainsAnyInRange('\u0000', '\u001f')
         && !sourceId.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
 
-    internal static async Task<IResult> GetInvoice(string id, HttpContext http, GatewayContext gateway)
+    internal static async ValueTask<IResult> GetInvoice(string id, HttpContext http, GatewayContext gateway)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var query = ParseDetailQuery(http.Request.Query, errors);
@@ -162,7 +184,7 @@ internal static class InvoicesApi
     /// among those the caller may read, upstream failures and unknown invoices turned into problems, and the
     /// <c>X-Cache</c> header set.
     /// </summary>
-    internal static async Task<InvoiceRead> ReadInvoiceAsync(
+    internal static async ValueTask<InvoiceRead> ReadInvoiceAsync(
         string id, Dictionary<string, string[]> errors, HttpContext http, GatewayContext gateway)
     {
         var separator = id.IndexOf(':', StringComparison.Ordinal);

@@ -29,11 +29,17 @@ internal sealed class ListPageCache
     /// <summary>
     /// The key of the page of a query (sent as <paramref name="queryString"/>) over the sources of <paramref name="outcomes"/>:
     /// each by name, state and snapshot, so that it also tells apart the sources' part of two plain answers (see
-    /// <see cref="IsPlain"/>): the sources skipped differ with the caller's key.
+    /// <see cref="IsPlain"/>): the sources skipped differ with the caller's key. With <paramref name="whole"/>, the key of
+    /// the whole body of a plain answer instead (built once, not the page's key and then a second string from it).
     /// </summary>
-    public static string Key(IReadOnlyList<SourceOutcome> outcomes, string? queryString, DateOnly today)
+    public static string Key(IReadOnlyList<SourceOutcome> outcomes, string? queryString, DateOnly today, bool whole = false)
     {
         var key = new StringBuilder(64 + (outcomes.Count * 16) + (queryString?.Length ?? 0));
+        if (whole)
+        {
+            key.Append("body|");
+        }
+
         key.Append(today.DayNumber).Append('|');
         foreach (var outcome in outcomes)
         {
@@ -48,9 +54,6 @@ internal sealed class ListPageCache
 
         return key.Append('|').Append(queryString).ToString();
     }
-
-    /// <summary>The key of the whole body of a <see cref="IsPlain"/> answer whose page has <paramref name="pageKey"/>.</summary>
-    public static string BodyKey(string pageKey) => "body|" + pageKey;
 
     /// <summary>
     /// Whether the outcome's part of the body is a function of its name, state and snapshot alone: ok with no error and

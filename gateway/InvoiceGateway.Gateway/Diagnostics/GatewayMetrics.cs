@@ -42,6 +42,9 @@ internal sealed class GatewayMetrics
     /// <summary>The host's metrics, or <c>null</c> in a host that did not register them.</summary>
     public static GatewayMetrics? Of(HttpContext http) => http.RequestServices.GetService<GatewayMetrics>();
 
+    /// <summary>Whether a listener takes the request counter; when none does, requests are not wrapped to be counted.</summary>
+    public bool RequestsCounted => _requests.Enabled;
+
     public void RecordRequest(HttpContext http)
     {
         // The tags cost a metadata lookup per request: only when a listener (an exporter, a test) takes the counter.
@@ -54,6 +57,11 @@ internal sealed class GatewayMetrics
     /// <summary>A list request's (or a refresh's) per-source results, with each source's cache outcome.</summary>
     public void RecordSources(IEnumerable<SourceOutcome> outcomes)
     {
+        if (!_sourceOutcomes.Enabled && !_cacheOutcomes.Enabled)
+        {
+            return;
+        }
+
         foreach (var outcome in outcomes)
         {
             _sourceOutcomes.Add(1, new("source", outcome.Name), new("state", StateName(outcome.State)));
@@ -133,18 +141,22 @@ internal static class GatewayMetricsRegistration
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             var metrics = app.ApplicationServices.GetRequiredService<GatewayMetrics>();
-            app.Use(async (context, nextMiddleware) =>
-            {
-                try
-                {
-                    await nextMiddleware(context).ConfigureAwait(false);
-                }
-                finally
-                {
-                    metrics.RecordRequest(context);
-                }
-            });
+            // A state machine per request only while something listens to the counter (an exporter, a test).
+            app.Use((context, nextMiddleware) =>
+                metrics.RequestsCounted ? CountedAsync(metrics, context, nextMiddleware) : nextMiddleware(context));
             next(app);
         };
+
+        private static async Task CountedAsync(GatewayMetrics metrics, HttpContext context, RequestDelegate nextMiddleware)
+        {
+            try
+            {
+                await nextMiddleware(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                metrics.RecordRequest(context);
+            }
+        }
     }
 }

@@ -267,8 +267,79 @@ case " $PHASES " in *" refresh "*)
   ;;
 esac
 
+# ---------------------------------------------------------------- yarp: the raw passthrough against the sandbox directly
+# Besides req/s, each run's CPU time per request (user + system, /proc/PID/stat) and context switches per request (every
+# thread's voluntary + involuntary ones) of the gateway and of the sandbox: the passthrough adds a second HTTP hop on the
+# same cores, and these say where a change of the ratio comes from. With BENCH_YARP_AGAINST=DIR (another gateway's Release
+# output, e.g. main's), a second gateway from DIR runs on the same sandbox with the same configuration and the three sides
+# rotate in every round, so that two builds are compared in the same minutes of a shared machine.
+ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
+per() { awk -v d="$1" -v n="$n" -v k="$2" 'BEGIN { if (n > 0) printf "%.1f", d * k / n; else print "n/a" }'; } # DELTA SCALE, over $n requests
+YARP_ROWS=""
 case " $PHASES " in *" yarp "*)
-  compare yarp "$GATEWAY/v1/sources/ibana/raw/$YARP_PATH" "$SANDBOX/ibana/$YARP_PATH" "X-Api-Key: $API_KEY" "Authorization: Bearer demo-ibana-token" ;;
+  YARP_DIRECT="$SANDBOX/ibana/$YARP_PATH"
+  declare -A yarp_url=([gateway]="$GATEWAY/v1/sources/ibana/raw/$YARP_PATH" [direct]="$YARP_DIRECT")
+  declare -A yarp_header=([gateway]="X-Api-Key: $API_KEY" [direct]="Authorization: Bearer demo-ibana-token")
+  declare -A yarp_pid=([gateway]=$PID_gateway [direct]="")
+  yarp_sides="gateway direct"
+  if [ -n "${BENCH_YARP_AGAINST:-}" ]; then
+    other_port=$(free_port $((GATEWAY_PORT + 7)))
+    gateway_env "$SANDBOX_PORT" "$other_port"
+    with_ttl 01:00:00
+    log "yarp: starting the other gateway (${BENCH_YARP_AGAINST}) on port $other_port"
+    start yarpother "$BENCH_YARP_AGAINST" InvoiceGateway.Gateway.dll "${GATEWAY_ENV[@]}" "Gateway__DataDirectory=$WORK/yarp-other-data"
+    wait_http "http://127.0.0.1:$other_port/health/live" 60
+    curl -s -o /dev/null -H "X-Api-Key: $API_KEY" "http://127.0.0.1:$other_port/v1/invoices?$LIST_QUERY"
+    yarp_url[other]="http://127.0.0.1:$other_port/v1/sources/ibana/raw/$YARP_PATH"
+    yarp_header[other]="X-Api-Key: $API_KEY"
+    yarp_pid[other]=$PID_yarpother
+    yarp_sides="gateway other direct"
+  fi
+  log "yarp: warming up (JIT tiering)"
+  for side in $yarp_sides; do warm "$([ "$side" = direct ] && echo 5s || echo 10s)" "${yarp_url[$side]}" -H "${yarp_header[$side]}"; done
+  read -r -a sides <<<"$yarp_sides"
+  declare -A y_rps=() y_p50=() y_p99=() y_ratio=()
+  y_errors=""
+  for ((r = 1; r <= ROUNDS; r++)); do
+    declare -A got=()
+    for ((i = 0; i < ${#sides[@]}; i++)); do
+      side=${sides[$(((i + r - 1) % ${#sides[@]}))]}
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      gpid=${yarp_pid[$side]}
+      s_cpu0=$(cpu_ms "$PID_sandbox"); s_cs0=$(ctx_switches "$PID_sandbox")
+      [ -n "$gpid" ] && { g_cpu0=$(cpu_ms "$gpid"); g_cs0=$(ctx_switches "$gpid"); }
+      run_wrk "yarp-$side-$r" "${yarp_url[$side]}" "${yarp_header[$side]}"
+      s_cpu1=$(cpu_ms "$PID_sandbox"); s_cs1=$(ctx_switches "$PID_sandbox")
+      n=$(awk '/requests in/ { print $1 }' "$WORK/wrk-yarp-$side-$r.txt"); n=${n:-0}
+      g_us="–"; g_cs="–"
+      if [ -n "$gpid" ]; then
+        g_us=$(per $(($(cpu_ms "$gpid") - g_cpu0)) 1000); g_cs=$(per $(($(ctx_switches "$gpid") - g_cs0)) 1)
+      fi
+      got[$side]=$RPS
+      y_rps[$side]+=" $RPS"; y_p50[$side]+=" $P50"; y_p99[$side]+=" $P99"; y_errors+=$ERRORS
+      YARP_ROWS+="| $r | $load | $side | $RPS | $g_us | $(per $((s_cpu1 - s_cpu0)) 1000) | $g_cs | $(per $((s_cs1 - s_cs0)) 1) |"$'\n'
+    done
+    for side in gateway other; do
+      [ -n "${got[$side]:-}" ] || continue
+      y_ratio[$side]+=" $(awk -v g="${got[$side]}" -v b="${got[direct]}" 'BEGIN { if (b > 0) printf "%.3f", g / b; else print 0 }')"
+    done
+    log "yarp round $r: $(for side in $yarp_sides; do printf '%s %s req/s  ' "$side" "${got[$side]}"; done)"
+    unset got
+  done
+  RESULT_yarp_GW=$(echo "${y_rps[gateway]}" | median); RESULT_yarp_BASE=$(echo "${y_rps[direct]}" | median)
+  RESULT_yarp_RATIO=$(echo "${y_ratio[gateway]}" | median); RESULT_yarp_RATIOS=$(echo "${y_ratio[gateway]}" | minmax)
+  RESULT_yarp_GW_P50=$(echo "${y_p50[gateway]}" | median); RESULT_yarp_GW_P99=$(echo "${y_p99[gateway]}" | median)
+  RESULT_yarp_BASE_P50=$(echo "${y_p50[direct]}" | median); RESULT_yarp_BASE_P99=$(echo "${y_p99[direct]}" | median)
+  RESULT_yarp_GW_ALL=${y_rps[gateway]}; RESULT_yarp_BASE_ALL=${y_rps[direct]}; RESULT_yarp_RATIO_ALL=${y_ratio[gateway]}
+  RESULT_yarp_ERRORS=$y_errors
+  if [ -n "${BENCH_YARP_AGAINST:-}" ]; then
+    RESULT_yarp_OTHER=$(echo "${y_rps[other]}" | median); RESULT_yarp_OTHER_ALL=${y_rps[other]}
+    RESULT_yarp_OTHER_RATIO=$(echo "${y_ratio[other]}" | median); RESULT_yarp_OTHER_RATIOS=$(echo "${y_ratio[other]}" | minmax)
+    RESULT_yarp_OTHER_RATIO_ALL=${y_ratio[other]}
+    RESULT_yarp_OTHER_P50=$(echo "${y_p50[other]}" | median); RESULT_yarp_OTHER_P99=$(echo "${y_p99[other]}" | median)
+    kill "$PID_yarpother" 2>/dev/null || true; wait "$PID_yarpother" 2>/dev/null || true
+  fi
+  ;;
 esac
 
 # ---------------------------------------------------------------- cold fan-out: every source 250 ms per request
@@ -353,12 +424,14 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "ge") ? (v >
       yarp) echo "## YARP passthrough GET /v1/sources/ibana/raw/$YARP_PATH vs the sandbox directly"; target="" ;;
     esac
     echo
-    echo "wrk -t2 -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds alternating (ABBA); medians, ratio = median of the per-round ratios."
+    echo "wrk -t2 -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds $([ "$name" = yarp ] && echo "with the sides rotating" || echo "alternating (ABBA)"); medians, ratio = median of the per-round ratios."
     echo
     echo "| | req/s (median) | p50 ms | p99 ms | req/s per round |"
     echo "| --- | ---: | ---: | ---: | --- |"
     if [ "$name" = yarp ]; then
       echo "| gateway (YARP) | $gw | $gp50 | $gp99 | $gall |"
+      [ -n "${BENCH_YARP_AGAINST:-}" ] &&
+        echo "| other gateway ($BENCH_YARP_AGAINST) | $RESULT_yarp_OTHER | $RESULT_yarp_OTHER_P50 | $RESULT_yarp_OTHER_P99 | $RESULT_yarp_OTHER_ALL |"
       echo "| sandbox direct | $base | $bp50 | $bp99 | $ball |"
     else
       echo "| gateway | $gw | $gp50 | $gp99 | $gall |"
@@ -369,6 +442,15 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "ge") ? (v >
       echo "Ratio gateway / baseline: **$ratio** (rounds: $rall; range $ratios); target ≥ $target: $(verdict "$ratio" "$target" ge)."
     else
       echo "Ratio gateway / direct: **$ratio** (rounds: $rall; range $ratios)."
+      [ -n "${BENCH_YARP_AGAINST:-}" ] &&
+        echo "Ratio other gateway / direct: **$RESULT_yarp_OTHER_RATIO** (rounds: $RESULT_yarp_OTHER_RATIO_ALL; range $RESULT_yarp_OTHER_RATIOS)."
+      echo
+      echo "Every run, in the order run (the sides rotate each round); CPU = user + system time of the process over the run"
+      echo "÷ requests served, context switches likewise (all its threads, voluntary + involuntary):"
+      echo
+      echo "| round | load average | side | req/s | gateway CPU µs/req | sandbox CPU µs/req | gateway cs/req | sandbox cs/req |"
+      echo "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+      printf '%s' "$YARP_ROWS"
     fi
     [ -n "${errs// /}" ] && echo "wrk reported: $errs"
     echo

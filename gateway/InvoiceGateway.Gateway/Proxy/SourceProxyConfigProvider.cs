@@ -55,6 +55,12 @@ internal sealed class SourceProxyConfigProvider : IProxyConfigProvider, IDisposa
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "X-Api-Key" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "X-Tenant-Id" },
                     new Dictionary<string, string> { ["RequestHeaderRemove"] = "Proxy-Authorization" },
+                    // The source is a third party called with the gateway's own credentials: the caller's address and the
+                    // gateway's host are not its business. YARP's default would add X-Forwarded-For/-Proto/-Host/-Prefix;
+                    // "Remove" adds none and drops the caller's own, and the RFC 7239 header goes with them. (Three headers
+                    // fewer to write and for the source to parse per request, too; bench/results/yarp-2026-12-02.md.)
+                    new Dictionary<string, string> { ["X-Forwarded"] = "Remove" },
+                    new Dictionary<string, string> { ["RequestHeaderRemove"] = "Forwarded" },
                     new Dictionary<string, string> { ["ResponseHeaderRemove"] = "Set-Cookie" },
                 ],
             },

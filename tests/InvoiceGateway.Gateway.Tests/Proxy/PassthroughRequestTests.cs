@@ -39,6 +39,23 @@ public sealed class PassthroughRequestTests(PassthroughFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Raw_ForwardingHeaders_AreNeitherForwardedNorAdded()
+    {
+        fixture.Echo.Requests.Clear();
+
+        var answer = await RawHttp.SendAsync(fixture.Gateway.Address, "GET", "/v1/sources/echo/raw/invoices",
+            [("X-Api-Key", TestKeys.Ops), ("X-Forwarded-For", "10.1.2.3"), ("X-Forwarded-Host", "intranet.example"),
+             ("X-Forwarded-Proto", "https"), ("X-Forwarded-Prefix", "/finance"), ("Forwarded", "for=10.1.2.3;host=intranet.example")]);
+
+        // The source is a third party called with the gateway's credentials: neither the caller's address nor the
+        // gateway's own host name is its business, whoever sent them.
+        Assert.Equal(200, answer.Status);
+        var seen = Assert.Single(fixture.Echo.Requests);
+        Assert.DoesNotContain(seen.Headers.Keys, h => h.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(seen.Headers.Keys, h => h.Equals("Forwarded", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task UserRoute_ApiKeyHeader_IsNeverForwarded_WhateverItHolds()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -51,7 +51,7 @@ public static class InvoiceRules
     /// <param name="status">The status as a rule over the finished totals (signs already positive), for an API that sends
     /// none; set here for the same reason as <paramref name="raw"/>. Without it the mapped status stays.</param>
     /// <returns>The finished invoice.</returns>
-    public static Invoice Finish(Invoice invoice, UpstreamValues values, JsonElement? raw = null, Func<InvoiceTotals, InvoiceStatus>? status = null)
+    public static Invoice Finish(Invoice invoice, UpstreamValues values, RawJson? raw = null, Func<InvoiceTotals, InvoiceStatus>? status = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         var positive = InvoiceArithmetic.PositiveCreditNote(invoice);

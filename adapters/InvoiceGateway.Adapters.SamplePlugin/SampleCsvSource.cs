@@ -170,7 +170,7 @@ internal sealed class SampleCsvSource(
         mediaType.Contains("json", StringComparison.OrdinalIgnoreCase) || mediaType.Contains("html", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The upstream payload of a CSV invoice is its line, kept as a JSON string.</summary>
-    private static JsonElement RawLine(string line)
+    private static RawJson RawLine(string line)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -178,7 +178,6 @@ internal sealed class SampleCsvSource(
             writer.WriteStringValue(line);
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return RawJson.Parse(buffer.WrittenMemory);
     }
 }

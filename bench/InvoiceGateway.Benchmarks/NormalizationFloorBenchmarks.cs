@@ -10,8 +10,11 @@ namespace InvoiceGateway.Benchmarks;
 /// What normalization cannot go below, and what Dollr's normalization costs without its upstream requests, over the
 /// same captured upstream answers as <see cref="NormalizationBenchmarks"/> (per invoice, OperationsPerInvoke):
 /// <list type="bullet">
-/// <item><c>floor/&lt;source&gt;</c>: parsing the invoice bodies into a <see cref="JsonDocument"/> and cloning each
-/// invoice's element, which every adapter does because <c>Invoice.Raw</c> is that element (no mapping, no HTTP).</item>
+/// <item><c>floor/&lt;source&gt;</c>: parsing the invoice bodies into a <see cref="JsonDocument"/> and copying each
+/// invoice's bytes, which every adapter does because <c>Invoice.Raw</c> is those bytes (<see cref="RawJson"/>; no
+/// mapping, no HTTP).</item>
+/// <item><c>parse/&lt;source&gt;</c>: the parse alone; <c>clone/&lt;source&gt;</c>: the parse and a cloned element
+/// per invoice, which is what <c>Invoice.Raw</c> cost while it was a <see cref="JsonElement"/> (until 2 Dec 2026).</item>
 /// <item><c>mapping/ibana</c>: ibana's list page parsed from memory and normalized by the ibana mapping, with no
 /// request: <c>generic/ibana</c> less the upstream client's share (one page, so small).</item>
 /// <item><c>mapping/dollr</c>: Dollr's detail bodies parsed from memory and normalized by the dollr mapping, with no
@@ -66,6 +69,18 @@ public class NormalizationFloorBenchmarks
     [Benchmark(OperationsPerInvoke = 100, Description = "floor/dollr")]
     public int Dollr() => Floor("dollr");
 
+    [Benchmark(OperationsPerInvoke = 101, Description = "parse/sendregning")]
+    public int ParseSendRegning() => Floor("sendregning", Keep.Nothing);
+
+    [Benchmark(OperationsPerInvoke = 101, Description = "clone/sendregning")]
+    public int CloneSendRegning() => Floor("sendregning", Keep.Element);
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "parse/ibana")]
+    public int ParseIbana() => Floor("ibana", Keep.Nothing);
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "clone/ibana")]
+    public int CloneIbana() => Floor("ibana", Keep.Element);
+
     [Benchmark(OperationsPerInvoke = 100, Description = "mapping/dollr")]
     public int Mapping()
     {
@@ -95,7 +110,7 @@ public class NormalizationFloorBenchmarks
         return count;
     }
 
-    private int Floor(string source)
+    private int Floor(string source, Keep keep = Keep.Bytes)
     {
         var count = 0;
         foreach (var body in _bodies[source])
@@ -103,11 +118,25 @@ public class NormalizationFloorBenchmarks
             using var document = JsonDocument.Parse(body, Options);
             foreach (var entry in Invoices(source, document.RootElement))
             {
-                count += entry.Clone().ValueKind == JsonValueKind.Object ? 1 : 0;
+                count += keep switch
+                {
+                    Keep.Bytes => RawJson.Of(entry).Utf8.Length > 0,
+                    Keep.Element => entry.Clone().ValueKind == JsonValueKind.Object,
+                    _ => entry.ValueKind == JsonValueKind.Object,
+                }
+                    ? 1
+                    : 0;
             }
         }
 
         return count;
+    }
+
+    private enum Keep
+    {
+        Nothing,
+        Bytes,
+        Element,
     }
 
     /// <summary>Where each source's bodies hold their invoices: a property of the root, the root array, or (a detail) the root itself.</summary>

@@ -123,9 +123,9 @@ public sealed record Invoice
     /// <summary>What normalizing found inconsistent.</summary>
     public IReadOnlyList<InvoiceWarning> Warnings { get; init; } = [];
 
-    /// <summary>The upstream payload, serialized only when a client asks for <c>include=raw</c>.</summary>
+    /// <summary>The upstream payload (its UTF-8 JSON), serialized only when a client asks for <c>include=raw</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? Raw { get; init; }
+    public RawJson? Raw { get; init; }
 
     /// <summary>Builds the canonical id of an invoice.</summary>
     public static string MakeId(string source, string sourceId) => string.Concat(source, ":", sourceId);

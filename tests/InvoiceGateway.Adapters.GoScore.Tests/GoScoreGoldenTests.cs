@@ -27,7 +27,7 @@ public class GoScoreGoldenTests
 
         var listing = await GoScoreFixture.Create(handler).ListAsync(TestContext.Current.CancellationToken);
 
-        var raw = Assert.Single(listing.Invoices).Raw;
+        var raw = Assert.Single(listing.Invoices).Raw?.ToElement();
         Assert.NotNull(raw);
         Assert.Equal("8599002184", raw.Value.GetProperty("id").GetString());
         Assert.Equal("463.0", raw.Value.GetProperty("amount").GetRawText());

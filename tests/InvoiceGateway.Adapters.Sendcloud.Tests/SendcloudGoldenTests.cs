@@ -45,6 +45,6 @@ public class SendcloudGoldenTests
 
         var invoice = await SendcloudFixture.Create(handler).GetAsync("1", TestContext.Current.CancellationToken);
 
-        Assert.Equal(4, invoice!.Raw!.Value.GetProperty("items").GetArrayLength());
+        Assert.Equal(4, invoice!.Raw!.Value.ToElement().GetProperty("items").GetArrayLength());
     }
 }

@@ -74,7 +74,7 @@ internal sealed class InvoiceNormalizer(
             Period = draft.Period(),
             Lines = lines,
             Notes = draft.Notes,
-            Raw = entry.Clone(),
+            Raw = RawJson.Of(entry),
         };
 
         // Credit notes positive, line amounts to 2 decimals, the totals and lines checks: as for every adapter.

@@ -19,7 +19,7 @@ internal sealed class SendRegningNormalizer(SourceSettings settings)
         var values = new UpstreamValues();
         var invoice = SendRegningInvoiceMap.Map(payload, settings, values);
         // Signs first (a credit note sent negative), then the status from the amounts as on the document.
-        return InvoiceRules.Finish(invoice, values, entry.Clone(), Status);
+        return InvoiceRules.Finish(invoice, values, RawJson.Of(entry), Status);
     }
 
     /// <summary>

@@ -18,6 +18,6 @@ internal sealed class SendcloudNormalizer(SourceSettings settings)
 
         var state = new NormalizationState(settings);
         var invoice = SendcloudMapping.Mapper.Map<SendcloudInvoicePayload, Invoice>(payload, o => o.State = state);
-        return InvoiceRules.Finish(invoice, state.Values, entry.Clone());
+        return InvoiceRules.Finish(invoice, state.Values, RawJson.Of(entry));
     }
 }

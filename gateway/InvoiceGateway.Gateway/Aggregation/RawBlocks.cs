@@ -49,7 +49,7 @@ internal sealed class RawBlocks
                 var length = buffer.GetSpan(4);
                 if (invoices[i].Raw is { } raw)
                 {
-                    var utf8 = JsonMarshal.GetRawUtf8Value(raw);
+                    var utf8 = raw.Utf8.Span;
                     BinaryPrimitives.WriteInt32LittleEndian(length, utf8.Length);
                     buffer.Advance(4);
                     buffer.Write(utf8);
@@ -89,20 +89,19 @@ internal sealed class RawBlocks
     }
 
     /// <summary>The raw payload of the invoice at <paramref name="index"/>, or null when its source gave none.</summary>
-    public JsonElement? Get(int index)
+    public RawJson? Get(int index)
     {
         if (Blocks[index / BlockSize] is null)
         {
             return null;
         }
 
-        JsonElement? found = null;
+        RawJson? found = null;
         if (!TryVisit(index / BlockSize, (position, payload) =>
             {
                 if (position == index % BlockSize && payload.Length >= 0)
                 {
-                    using var document = JsonDocument.Parse(payload.Memory);
-                    found = document.RootElement.Clone();
+                    found = RawJson.Parse(payload.Memory.ToArray());
                 }
             }))
         {

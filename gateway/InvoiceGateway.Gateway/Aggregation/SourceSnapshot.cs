@@ -97,7 +97,7 @@ internal sealed class SourceSnapshot : CachedValue, ISizedValue
     public Invoice WithRaw(int index) => RawOf(index) is { } raw ? InvoiceAt(index) with { Raw = raw } : InvoiceAt(index);
 
     /// <summary>The raw payload of the invoice at <paramref name="index"/>; null where the source gave none.</summary>
-    public JsonElement? RawOf(int index) => _raw.Get(index);
+    public RawJson? RawOf(int index) => _raw.Get(index);
 
     /// <summary>The filters' indexes over this snapshot (built with it).</summary>
     public SnapshotIndex Index { get; }
@@ -370,7 +370,7 @@ internal sealed class InvoiceDetail : CachedValue, INotFound, ISizedValue
 
     internal static InvoiceDetail FromStored(StoredDetail stored) => new(stored.Invoice, stored.Raw, stored.StoredAt);
 
-    private JsonElement? RawPayload() => _list is not null ? _list.RawOf(_index) : _raw is null ? null : CompressedRaw.Decompress(_raw);
+    private RawJson? RawPayload() => _list is not null ? _list.RawOf(_index) : _raw is null ? null : CompressedRaw.DecompressRaw(_raw);
 }
 
 /// <summary>The ETag of an invoice's bytes as served on one day.</summary>
@@ -395,14 +395,12 @@ internal static class CompressedRaw
     private const int Quality = 5;
     private const int Window = 22;
 
-    public static byte[]? Compress(JsonElement? raw)
-    {
-        if (raw is not { } element)
-        {
-            return null;
-        }
+    public static byte[]? Compress(RawJson? raw) => raw is { } payload ? Compress(payload.Utf8.Span) : null;
 
-        var utf8 = JsonMarshal.GetRawUtf8Value(element);
+    public static byte[] Compress(JsonElement element) => Compress(JsonMarshal.GetRawUtf8Value(element));
+
+    private static byte[] Compress(ReadOnlySpan<byte> utf8)
+    {
         var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(utf8.Length)];
         if (!BrotliEncoder.TryCompress(utf8, buffer, out var written, Quality, Window))
         {
@@ -410,6 +408,16 @@ internal static class CompressedRaw
         }
 
         return buffer.AsSpan(0, written).ToArray();
+    }
+
+    /// <summary>A payload compressed by <see cref="Compress(RawJson?)"/>, as its bytes.</summary>
+    public static RawJson DecompressRaw(byte[] compressed)
+    {
+        using var input = new MemoryStream(compressed, writable: false);
+        using var brotli = new BrotliStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        brotli.CopyTo(output);
+        return RawJson.Parse(output.ToArray());
     }
 
     public static JsonElement Decompress(byte[] compressed)

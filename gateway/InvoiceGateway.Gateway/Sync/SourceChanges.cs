@@ -298,7 +298,7 @@ internal sealed partial class SourceChanges(
     private static byte[] CompressedJson(byte[] content)
     {
         using var document = JsonDocument.Parse(content);
-        return CompressedRaw.Compress(document.RootElement)!;
+        return CompressedRaw.Compress(document.RootElement);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store what the sync read of source {Source}; its changes are compared again at the next read")]

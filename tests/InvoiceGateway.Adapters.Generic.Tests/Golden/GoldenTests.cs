@@ -62,7 +62,7 @@ public class GoldenTests
             {
                 Assert.NotNull(detail);
                 Assert.Equal(Canonical.Text(listed), Canonical.Text(detail));
-                Assert.Equal(JsonValueKind.Object, detail.Raw?.ValueKind);
+                Assert.Equal(JsonValueKind.Object, detail.Raw?.ToElement().ValueKind);
             }
             else
             {
@@ -80,7 +80,7 @@ public class GoldenTests
 
         var invoice = Assert.Single((await source.ListAsync(TestContext.Current.CancellationToken)).Invoices);
 
-        Assert.Equal("RE-2024-0412.pdf", invoice.Raw!.Value.GetProperty("originalFileName").GetString());
+        Assert.Equal("RE-2024-0412.pdf", invoice.Raw!.Value.ToElement().GetProperty("originalFileName").GetString());
     }
 
     private sealed record GoldenCase(string Mapping, string Source, TimeProvider Today, Dictionary<string, StubResponse> Routes)

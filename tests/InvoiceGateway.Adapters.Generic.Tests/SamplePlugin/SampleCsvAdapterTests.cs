@@ -74,7 +74,7 @@ public class SampleCsvAdapterTests
         Assert.Equal(100.50m, listing.Invoices[0].Totals.Gross);
         Assert.Equal(100.50m, listing.Invoices[0].Totals.Due);
         Assert.Equal(0m, listing.Invoices[2].Totals.Due);
-        Assert.Equal("1;S-1;2024-06-01;100.50;NOK;OPEN", listing.Invoices[0].Raw?.GetString());
+        Assert.Equal("1;S-1;2024-06-01;100.50;NOK;OPEN", listing.Invoices[0].Raw?.ToElement().GetString());
         Assert.Equal(
             [WarningCodes.UnparsedValue, WarningCodes.UnparsedValue, WarningCodes.UnknownStatus],
             listing.Invoices[3].Warnings.Select(w => w.Code));

@@ -72,6 +72,45 @@ public sealed class PayloadFields
         _ => throw new JsonException("Expected a string, got StartArray."),
     };
 
+    /// <summary>
+    /// A scalar kept as its element, to be read later without making text of it (amounts, dates:
+    /// <see cref="UpstreamAmount.Read(UpstreamValues, string, JsonElement?)"/>); <c>null</c> for JSON null. An object or
+    /// an array throws as <see cref="Text(JsonElement)"/> does, so a payload is rejected for the same values. The
+    /// element's document must outlive its use.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The scalar, or <c>null</c>.</returns>
+    public static JsonElement? Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value,
+        JsonValueKind.Null => null,
+        _ => throw new JsonException(value.ValueKind == JsonValueKind.Object ? "Expected a string, got StartObject." : "Expected a string, got StartArray."),
+    };
+
+    /// <summary>A scalar kept by <see cref="Scalar"/> as <see cref="Text(JsonElement)"/> reads it.</summary>
+    /// <param name="value">The scalar, or <c>null</c>.</param>
+    /// <returns>The text or <c>null</c>.</returns>
+    public static string? Text(JsonElement? value) => value is { } scalar ? Text(scalar) : null;
+
+    /// <summary>
+    /// The UTF-8 of what <see cref="Text(JsonElement)"/> would answer, without making the string: a number as written,
+    /// a string without escapes; false for anything else (an escaped string, a boolean), which callers read as text.
+    /// </summary>
+    /// <param name="value">The scalar.</param>
+    /// <param name="utf8">Its text as UTF-8 bytes.</param>
+    /// <returns>Whether the bytes are the text.</returns>
+    public static bool TryGetUtf8Text(JsonElement value, out ReadOnlySpan<byte> utf8)
+    {
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            utf8 = JsonMarshal.GetRawUtf8Value(value);
+            return true;
+        }
+
+        utf8 = value.ValueKind == JsonValueKind.String ? JsonMarshal.GetRawUtf8Value(value)[1..^1] : default;
+        return value.ValueKind == JsonValueKind.String && !utf8.Contains((byte)'\\');
+    }
+
     /// <summary>An object value, or <c>null</c> for JSON null; anything else is <see cref="JsonException"/> naming the field.</summary>
     /// <param name="value">The value.</param>
     /// <param name="field">The field's path, for the message.</param>

@@ -43,6 +43,24 @@ public sealed class UpstreamValues
     /// <param name="value">The upstream value.</param>
     /// <param name="formats">Extra exact formats to accept.</param>
     /// <returns>The date, or <c>null</c>.</returns>
+    /// <summary>
+    /// A date of a scalar kept by <see cref="PayloadFields.Scalar"/>: a plain <c>yyyy-MM-dd</c> string is read from its
+    /// UTF-8 without a string; anything else as <see cref="Date(string, string?, string[])"/> reads its text, so the
+    /// dates and warnings are the same.
+    /// </summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The scalar, or <c>null</c>.</param>
+    /// <returns>The date, or <c>null</c>.</returns>
+    public DateOnly? Date(string field, JsonElement? value)
+    {
+        Span<char> day = stackalloc char[10];
+        return value is { ValueKind: JsonValueKind.String } scalar && PayloadFields.TryGetUtf8Text(scalar, out var utf8)
+               && utf8.Length == day.Length && System.Text.Ascii.ToUtf16(utf8, day, out _) == System.Buffers.OperationStatus.Done
+               && IsoDates.TryReadDay(day, out var date)
+            ? date
+            : Date(field, PayloadFields.Text(value));
+    }
+
     public DateOnly? Date(string field, string? value, params string[] formats)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -1,4 +1,3 @@
-using System.Globalization;
 using InvoiceGateway.Adapters.Normalization;
 using InvoiceGateway.Adapters.SendRegning.Payload;
 using InvoiceGateway.Contracts;
@@ -137,7 +136,7 @@ internal static class SendRegningInvoiceMap
             var quantity = UpstreamAmount.Read(values, "items.quantity", s.Quantity);
             var unitPrice = UpstreamAmount.Read(values, "items.unitPrice", s.UnitPrice);
             var taxRate = UpstreamAmount.Read(values, "items.taxRate", s.TaxRate);
-            var position = WholeNumber(values, "items.number", s.Number);
+            var position = UpstreamAmount.WholeNumber(values, "items.number", s.Number);
             var discount = UpstreamAmount.Read(values, "items.discount", s.Discount);
             var net = UpstreamAmount.Read(values, "items.totalWithoutTax", s.TotalWithoutTax);
             var gross = UpstreamAmount.Read(values, "items.total", s.Total);
@@ -159,21 +158,5 @@ internal static class SendRegningInvoiceMap
         }
 
         return lines;
-    }
-
-    private static int? WholeNumber(UpstreamValues values, string field, string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (int.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var number))
-        {
-            return number;
-        }
-
-        values.Unparsed(field, text, "a whole number");
-        return null;
     }
 }

@@ -1,9 +1,12 @@
+using System.Text.Json;
+
 namespace InvoiceGateway.Adapters.SendRegning.Payload;
 
 /// <summary>
 /// A SendRegning invoice as documented (camelCase names, read by <see cref="SendRegningPayloadReader"/>).
 /// Scalars are read as text so that amounts keep their scale and a value of the wrong type becomes an
-/// <c>unparsed_value</c> warning instead of a rejected invoice.
+/// <c>unparsed_value</c> warning instead of a rejected invoice; amounts and dates are kept as their elements
+/// (<see cref="Normalization.PayloadFields.Scalar"/>) and parsed from their UTF-8 by the map, without a string each.
 /// </summary>
 internal sealed record SendRegningInvoicePayload
 {
@@ -15,17 +18,17 @@ internal sealed record SendRegningInvoicePayload
 
     public string? OrderNumber { get; init; }
 
-    public string? InvoiceDate { get; init; }
+    public JsonElement? InvoiceDate { get; init; }
 
-    public string? DueDate { get; init; }
+    public JsonElement? DueDate { get; init; }
 
-    public string? DeliveryDate { get; init; }
+    public JsonElement? DeliveryDate { get; init; }
 
     /// <summary>The day the order was placed.</summary>
-    public string? OrderDate { get; init; }
+    public JsonElement? OrderDate { get; init; }
 
     /// <summary>The day a payment reminder was sent.</summary>
-    public string? ReminderDate { get; init; }
+    public JsonElement? ReminderDate { get; init; }
 
     public string? OurReference { get; init; }
 
@@ -33,12 +36,12 @@ internal sealed record SendRegningInvoicePayload
 
     public string? Kid { get; init; }
 
-    public string? Tax { get; init; }
+    public JsonElement? Tax { get; init; }
 
-    public string? Total { get; init; }
+    public JsonElement? Total { get; init; }
 
     /// <summary>What is still to be paid.</summary>
-    public string? CurrentBalance { get; init; }
+    public JsonElement? CurrentBalance { get; init; }
 
     public string? InvoiceText { get; init; }
 
@@ -117,9 +120,9 @@ internal sealed record SendRegningInternationalPayload
 internal sealed record SendRegningItemPayload
 {
     /// <summary>The line's position.</summary>
-    public string? Number { get; init; }
+    public JsonElement? Number { get; init; }
 
-    public string? Quantity { get; init; }
+    public JsonElement? Quantity { get; init; }
 
     public string? Unit { get; init; }
 
@@ -127,15 +130,15 @@ internal sealed record SendRegningItemPayload
 
     public string? Description { get; init; }
 
-    public string? UnitPrice { get; init; }
+    public JsonElement? UnitPrice { get; init; }
 
     /// <summary>Discount in percent.</summary>
-    public string? Discount { get; init; }
+    public JsonElement? Discount { get; init; }
 
-    public string? TaxRate { get; init; }
+    public JsonElement? TaxRate { get; init; }
 
     /// <summary>The line amount with tax.</summary>
-    public string? Total { get; init; }
+    public JsonElement? Total { get; init; }
 
-    public string? TotalWithoutTax { get; init; }
+    public JsonElement? TotalWithoutTax { get; init; }
 }

@@ -38,9 +38,10 @@ internal static class SendRegningPayloadReader
                 : $"The invoice is {UpstreamJson.Describe(entry.ValueKind)}, not an object.");
         }
 
-        string? number = null, credit = null, orderNumber = null, invoiceDate = null, dueDate = null, deliveryDate = null;
-        string? orderDate = null, reminderDate = null, ourReference = null, yourReference = null, kid = null, tax = null;
-        string? total = null, currentBalance = null, invoiceText = null, accountNumber = null, currency = null;
+        string? number = null, credit = null, orderNumber = null, ourReference = null, yourReference = null, kid = null;
+        string? invoiceText = null, accountNumber = null, currency = null;
+        JsonElement? invoiceDate = null, dueDate = null, deliveryDate = null, orderDate = null, reminderDate = null;
+        JsonElement? tax = null, total = null, currentBalance = null;
         SendRegningDeliveryAddressPayload? deliveryAddress = null;
         SendRegningPartyPayload? originator = null, recipient = null;
         SendRegningInternationalPayload? international = null;
@@ -53,17 +54,17 @@ internal static class SendRegningPayloadReader
                 case 0: number = PayloadFields.Text(value); break;
                 case 1: credit = PayloadFields.Text(value); break;
                 case 2: orderNumber = PayloadFields.Text(value); break;
-                case 3: invoiceDate = PayloadFields.Text(value); break;
-                case 4: dueDate = PayloadFields.Text(value); break;
-                case 5: deliveryDate = PayloadFields.Text(value); break;
-                case 6: orderDate = PayloadFields.Text(value); break;
-                case 7: reminderDate = PayloadFields.Text(value); break;
+                case 3: invoiceDate = PayloadFields.Scalar(value); break;
+                case 4: dueDate = PayloadFields.Scalar(value); break;
+                case 5: deliveryDate = PayloadFields.Scalar(value); break;
+                case 6: orderDate = PayloadFields.Scalar(value); break;
+                case 7: reminderDate = PayloadFields.Scalar(value); break;
                 case 8: ourReference = PayloadFields.Text(value); break;
                 case 9: yourReference = PayloadFields.Text(value); break;
                 case 10: kid = PayloadFields.Text(value); break;
-                case 11: tax = PayloadFields.Text(value); break;
-                case 12: total = PayloadFields.Text(value); break;
-                case 13: currentBalance = PayloadFields.Text(value); break;
+                case 11: tax = PayloadFields.Scalar(value); break;
+                case 12: total = PayloadFields.Scalar(value); break;
+                case 13: currentBalance = PayloadFields.Scalar(value); break;
                 case 14: invoiceText = PayloadFields.Text(value); break;
                 case 15: accountNumber = PayloadFields.Text(value); break;
                 case 16: currency = PayloadFields.Text(value); break;
@@ -218,23 +219,23 @@ internal static class SendRegningPayloadReader
 
     private static SendRegningItemPayload Item(JsonElement element)
     {
-        string? number = null, quantity = null, unit = null, productCode = null, description = null, unitPrice = null;
-        string? discount = null, taxRate = null, total = null, totalWithoutTax = null;
+        string? unit = null, productCode = null, description = null;
+        JsonElement? number = null, quantity = null, unitPrice = null, discount = null, taxRate = null, total = null, totalWithoutTax = null;
         foreach (var property in element.EnumerateObject())
         {
             var value = property.Value;
             switch (ItemFields.IndexOf(property))
             {
-                case 0: number = PayloadFields.Text(value); break;
-                case 1: quantity = PayloadFields.Text(value); break;
+                case 0: number = PayloadFields.Scalar(value); break;
+                case 1: quantity = PayloadFields.Scalar(value); break;
                 case 2: unit = PayloadFields.Text(value); break;
                 case 3: productCode = PayloadFields.Text(value); break;
                 case 4: description = PayloadFields.Text(value); break;
-                case 5: unitPrice = PayloadFields.Text(value); break;
-                case 6: discount = PayloadFields.Text(value); break;
-                case 7: taxRate = PayloadFields.Text(value); break;
-                case 8: total = PayloadFields.Text(value); break;
-                case 9: totalWithoutTax = PayloadFields.Text(value); break;
+                case 5: unitPrice = PayloadFields.Scalar(value); break;
+                case 6: discount = PayloadFields.Scalar(value); break;
+                case 7: taxRate = PayloadFields.Scalar(value); break;
+                case 8: total = PayloadFields.Scalar(value); break;
+                case 9: totalWithoutTax = PayloadFields.Scalar(value); break;
             }
         }
 

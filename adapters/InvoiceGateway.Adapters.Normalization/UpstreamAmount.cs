@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 
 namespace InvoiceGateway.Adapters.Normalization;
@@ -13,11 +14,16 @@ public static class UpstreamAmount
     private const NumberStyles Styles = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite
         | NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 
+    private const NumberStyles WholeStyles = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
+
     /// <summary>The amount, <c>null</c> when absent; a value that is no number is reported as unparsed.</summary>
     /// <param name="values">Where the warning goes.</param>
     /// <param name="field">The upstream field name.</param>
     /// <param name="text">The value as text.</param>
     /// <returns>The amount or <c>null</c>.</returns>
+    public static decimal? Read(UpstreamValues values, string field, string? text) =>
+        Parse<decimal>(values, field, text, Styles, "a number");
+
     /// <summary>
     /// The amount of a scalar kept by <see cref="PayloadFields.Scalar"/>, parsed from its UTF-8 where that succeeds (the
     /// same parse on the same characters, without a string per amount); anything else goes the text way, so values,
@@ -28,53 +34,37 @@ public static class UpstreamAmount
     /// <param name="value">The scalar, or <c>null</c>.</param>
     /// <returns>The amount or <c>null</c>.</returns>
     public static decimal? Read(UpstreamValues values, string field, JsonElement? value) =>
-        value is { } scalar && PayloadFields.TryGetUtf8Text(scalar, out var utf8)
-        && decimal.TryParse(utf8, Styles, CultureInfo.InvariantCulture, out var amount)
-            ? amount
-            : Read(values, field, PayloadFields.Text(value));
+        Parse<decimal>(values, field, value, Styles, "a number");
 
-    /// <summary>The whole number of a scalar kept by <see cref="PayloadFields.Scalar"/> (a line's position), as <see cref="Read(UpstreamValues, string, JsonElement?)"/> reads amounts.</summary>
+    /// <summary>The whole number of a scalar kept by <see cref="PayloadFields.Scalar"/> (a line's position), read as <see cref="Read(UpstreamValues, string, JsonElement?)"/> reads amounts.</summary>
     /// <param name="values">Where the warning goes.</param>
     /// <param name="field">The upstream field name.</param>
     /// <param name="value">The scalar, or <c>null</c>.</param>
     /// <returns>The number or <c>null</c>.</returns>
-    public static int? WholeNumber(UpstreamValues values, string field, JsonElement? value)
+    public static int? WholeNumber(UpstreamValues values, string field, JsonElement? value) =>
+        Parse<int>(values, field, value, WholeStyles, "a whole number");
+
+    private static T? Parse<T>(UpstreamValues values, string field, JsonElement? value, NumberStyles styles, string expected)
+        where T : struct, INumberBase<T> =>
+        value is { } scalar && PayloadFields.TryGetUtf8Text(scalar, out var utf8) && T.TryParse(utf8, styles, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : Parse<T>(values, field, PayloadFields.Text(value), styles, expected);
+
+    private static T? Parse<T>(UpstreamValues values, string field, string? text, NumberStyles styles, string expected)
+        where T : struct, INumberBase<T>
     {
         ArgumentNullException.ThrowIfNull(values);
-        const NumberStyles whole = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
-        if (value is { } scalar && PayloadFields.TryGetUtf8Text(scalar, out var utf8) && int.TryParse(utf8, whole, CultureInfo.InvariantCulture, out var fast))
-        {
-            return fast;
-        }
-
-        var text = PayloadFields.Text(value);
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;
         }
 
-        if (int.TryParse(text, whole, CultureInfo.InvariantCulture, out var number))
+        if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out var number))
         {
             return number;
         }
 
-        values.Unparsed(field, text, "a whole number");
-        return null;
-    }
-
-    public static decimal? Read(UpstreamValues values, string field, string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (decimal.TryParse(text, Styles, CultureInfo.InvariantCulture, out var amount))
-        {
-            return amount;
-        }
-
-        values.Unparsed(field, text, "a number");
+        values.Unparsed(field, text, expected);
         return null;
     }
 }

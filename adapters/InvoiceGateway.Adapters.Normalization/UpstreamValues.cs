@@ -50,15 +50,16 @@ public sealed class UpstreamValues
     /// </summary>
     /// <param name="field">The upstream field name, for the warning.</param>
     /// <param name="value">The scalar, or <c>null</c>.</param>
+    /// <param name="formats">Extra exact formats to accept.</param>
     /// <returns>The date, or <c>null</c>.</returns>
-    public DateOnly? Date(string field, JsonElement? value)
+    public DateOnly? Date(string field, JsonElement? value, params string[] formats)
     {
         Span<char> day = stackalloc char[10];
         return value is { ValueKind: JsonValueKind.String } scalar && PayloadFields.TryGetUtf8Text(scalar, out var utf8)
                && utf8.Length == day.Length && System.Text.Ascii.ToUtf16(utf8, day, out _) == System.Buffers.OperationStatus.Done
                && IsoDates.TryReadDay(day, out var date)
             ? date
-            : Date(field, PayloadFields.Text(value));
+            : Date(field, PayloadFields.Text(value), formats);
     }
 
     public DateOnly? Date(string field, string? value, params string[] formats)
@@ -205,6 +206,12 @@ public sealed class UpstreamValues
 
         if (element.ValueKind == JsonValueKind.String)
         {
+            // The string's own UTF-8 when it parses so (no string made); otherwise as text, as before.
+            if (PayloadFields.TryGetUtf8Text(element, out var utf8) && decimal.TryParse(utf8, AmountStyles, CultureInfo.InvariantCulture, out number))
+            {
+                return number;
+            }
+
             var text = element.GetString();
             if (string.IsNullOrWhiteSpace(text))
             {

@@ -64,7 +64,24 @@ public class ScalarTests
         var fromText = new UpstreamValues();
 
         Assert.Equal(fromText.Date("dueDate", text), fromScalar.Date("dueDate", scalar));
+        Assert.Equal(fromText.Date("dueDate", text, "dd.MM.yyyy"), fromScalar.Date("dueDate", scalar, "dd.MM.yyyy"));
         Assert.Equal(fromText.Warnings, fromScalar.Warnings);
+    }
+
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void Decimal_OfAString_IsTheDecimalOfItsText(string json)
+    {
+        var (scalar, text) = Read(json);
+        if (scalar is not { ValueKind: JsonValueKind.String })
+        {
+            return;
+        }
+
+        var fromElement = new UpstreamValues();
+
+        Assert.Equal(new UpstreamValues().Decimal("amount", text), fromElement.Decimal("amount", scalar));
+        Assert.Equal(fromElement.Warnings.Count, new UpstreamValues().Decimal("amount", text) is null && !string.IsNullOrWhiteSpace(text) ? 1 : 0);
     }
 
     [Fact]

@@ -159,7 +159,7 @@ internal sealed class DateReader(PathChoice choice, string[] formats) : ValueRea
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            return values.Date(path.Display, value.GetString(), formats);
+            return values.Date(path.Display, value, formats);
         }
 
         values.Unparsed(path.Display, value.GetRawText(), "a date");

@@ -38,7 +38,7 @@ internal static class WebhooksApi
         group.MapDelete("/{id}", Delete).WithName("DeleteWebhook").WithSummary("Deletes a webhook and its deliveries; nothing more is sent to it.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/deliveries", Deliveries).WithName("ListWebhookDeliveries")
-            .WithSummary("The webhook's delivery log, newest first: each delivery's status, attempts (time, status code, error) and next attempt.")
+            .WithSummary("The webhook's delivery log, newest first: each delivery's status, attempts (time, status code, error) and next attempt; a full page links the next in its Link header (before=<the last delivery's id>).")
             .Produces<DeliveryDocument[]>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/deliveries/{deliveryId}/retry", Retry).WithName("RetryWebhookDelivery")
             .WithSummary("Sends a delivery again now, whatever its status; if that fails it is retried for another 24 h.")
@@ -188,13 +188,28 @@ internal static class WebhooksApi
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var (limit, status) = ReadDeliveryQuery(http.Request.Query, errors);
+        var (limit, status, before) = ReadDeliveryQuery(http.Request.Query, errors);
+        var query = services.Db.WebhookDeliveries.AsNoTracking().Where(d => d.WebhookId == id);
+        if (before is not null)
+        {
+            // The cursor is the last delivery of the previous page: this page is what comes after it, newest first.
+            var after = await query.Where(d => d.Id == before).Select(d => new { d.CreatedAt, d.Id })
+                .FirstOrDefaultAsync(http.RequestAborted).ConfigureAwait(false);
+            if (after is null)
+            {
+                ConnectionInput.Add(errors, "before", $"before must be the id of one of this webhook's deliveries; '{Short(before)}' is not (a finished delivery is removed after the events' retention).");
+            }
+            else
+            {
+                query = query.Where(d => d.CreatedAt < after.CreatedAt || (d.CreatedAt == after.CreatedAt && string.Compare(d.Id, after.Id) < 0));
+            }
+        }
+
         if (errors.Count > 0)
         {
             return Problems.BadRequest(errors);
         }
 
-        var query = services.Db.WebhookDeliveries.AsNoTracking().Where(d => d.WebhookId == id);
         if (status is not null)
         {
             query = query.Where(d => d.Status == status);
@@ -202,6 +217,17 @@ internal static class WebhooksApi
 
         var deliveries = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(limit)
             .ToListAsync(http.RequestAborted).ConfigureAwait(false);
+        if (deliveries.Count == limit)
+        {
+            // A full page may have more after it: the next page's address, as RFC 8288 says (the body stays an array).
+            var next = QueryString.Create([
+                new("limit", limit.ToString(CultureInfo.InvariantCulture)),
+                .. status is null ? Array.Empty<KeyValuePair<string, string?>>() : [new("status", status)],
+                new("before", deliveries[^1].Id),
+            ]);
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{next}>; rel=\"next\"";
+        }
+
         var ids = deliveries.Select(d => d.Id).ToArray();
         var attempts = (await services.Db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId))
                 .ToListAsync(http.RequestAborted).ConfigureAwait(false))
@@ -313,10 +339,11 @@ internal static class WebhooksApi
         return url;
     }
 
-    private static (int Limit, string? Status) ReadDeliveryQuery(IQueryCollection query, Dictionary<string, string[]> errors)
+    private static (int Limit, string? Status, string? Before) ReadDeliveryQuery(IQueryCollection query, Dictionary<string, string[]> errors)
     {
         var limit = DefaultDeliveryLimit;
         string? status = null;
+        string? before = null;
         foreach (var (key, values) in query)
         {
             switch (key)
@@ -333,13 +360,19 @@ internal static class WebhooksApi
                 case "status":
                     ConnectionInput.Add(errors, "status", $"status must be one of {string.Join(", ", DeliveryStatus.All)}.");
                     break;
+                case "before" when values.Count == 1 && !string.IsNullOrEmpty(values[0]):
+                    before = values[0];
+                    break;
+                case "before":
+                    ConnectionInput.Add(errors, "before", "before is one delivery id: the last of the previous page.");
+                    break;
                 default:
-                    ConnectionInput.Add(errors, Short(key), "Not a parameter of this endpoint (known: limit, status).");
+                    ConnectionInput.Add(errors, Short(key), "Not a parameter of this endpoint (known: limit, status, before).");
                     break;
             }
         }
 
-        return (limit, status);
+        return (limit, status, before);
     }
 
     private static string Short(string text) => text.Length > 64 ? text[..64] : text;

@@ -178,6 +178,58 @@ public sealed class WebhookApiTests(InsecureWebhookGatewayFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task DeliveryLog_IsPagedNewestFirst_ByTheLinkOfAFullPage()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var client = TenantSetup.Client(fixture.Gateway, TenantSetup.AppKey, "hooks-paged");
+        var webhook = (await WebhookSetup.RegisterAsync(client, receiver.Url)).Str("id")!;
+        var other = (await WebhookSetup.RegisterAsync(client, receiver.Url)).Str("id")!;
+        var pings = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            pings.Add(await WebhookSetup.PingAsync(client, webhook));
+        }
+
+        var otherPing = await WebhookSetup.PingAsync(client, other);
+        var all = JsonNode.Parse(await client.GetStringAsync($"v1/webhooks/{webhook}/deliveries", Ct))!.AsArray().Select(d => d.Str("id")).ToArray();
+        Assert.Equal(pings.Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
+
+        var paged = new List<string?>();
+        var pages = new List<int>();
+        string? next = $"v1/webhooks/{webhook}/deliveries?limit=2";
+        while (next is not null)
+        {
+            using var page = await client.GetAsync(next, Ct);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var ids = JsonNode.Parse(await page.Content.ReadAsStringAsync(Ct))!.AsArray().Select(d => d.Str("id")).ToArray();
+            paged.AddRange(ids);
+            pages.Add(ids.Length);
+            next = page.Headers.TryGetValues("Link", out var links)
+                ? System.Text.RegularExpressions.Regex.Match(links.Single(), "^</(?<path>[^>]+)>; rel=\"next\"$").Groups["path"].Value
+                : null;
+            Assert.True(next is null || next.StartsWith($"v1/webhooks/{webhook}/deliveries?limit=2&before=", StringComparison.Ordinal), next);
+        }
+
+        Assert.Equal([2, 2, 1], pages);
+        Assert.Equal(all, paged);
+
+        // The last page is full but has nothing after it: the link leads to an empty page, which has no link.
+        using var exact = await client.GetAsync($"v1/webhooks/{webhook}/deliveries?limit=5", Ct);
+        Assert.True(exact.Headers.Contains("Link"));
+        using var empty = await client.GetAsync($"v1/webhooks/{webhook}/deliveries?limit=5&before={all[^1]}", Ct);
+        Assert.Empty(JsonNode.Parse(await empty.Content.ReadAsStringAsync(Ct))!.AsArray());
+        Assert.False(empty.Headers.Contains("Link"));
+
+        // A cursor that is not one of this webhook's deliveries (another webhook's, or made up) is a 400 that says so.
+        foreach (var cursor in new[] { otherPing, "dlv_nothing", "" })
+        {
+            using var bad = await client.GetAsync($"v1/webhooks/{webhook}/deliveries?before={cursor}", Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.True(JsonNode.Parse(await bad.Content.ReadAsStringAsync(Ct))!["errors"]!.AsObject().ContainsKey("before"));
+        }
+    }
+
+    [Fact]
     public async Task AnotherTenantsWebhookOrDelivery_AnswersExactlyAsAMissingOne_AndStaysUntouched()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -123,12 +123,15 @@ public sealed class EventFeedTests(PostgresFixture postgres)
         var log = gateway.Services.GetRequiredService<EventLog>();
         using var app = TenantSetup.Client(gateway, TenantSetup.AppKey);
         await log.AppendAsync("default", [Invoice(EventTypes.InvoiceCreated, "goscore", "old")], Ct);
-        var cursor = (await GetAsync(app, "v1/events")).Str("next");
+        // Only this test's own events are looked at: the background sync of the configured sources appends
+        // connection.synced (and, as the fake clock moves by days, invoice.overdue) whenever it gets to it.
+        const string Own = "v1/events?types=invoice.created";
+        var cursor = (await GetAsync(app, Own)).Str("next");
 
         time.Advance(TimeSpan.FromDays(1));
-        Assert.Empty((await GetAsync(app, "v1/events?after=" + cursor))["data"]!.AsArray());
+        Assert.Empty((await GetAsync(app, Own + "&after=" + cursor))["data"]!.AsArray());
         time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
-        var (response, problem) = await app.GetProblemAsync("v1/events?after=" + cursor);
+        var (response, problem) = await app.GetProblemAsync(Own + "&after=" + cursor);
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Equal("events_expired", problem.Str("code"));
 
@@ -138,7 +141,7 @@ public sealed class EventFeedTests(PostgresFixture postgres)
         for (var attempt = 0; attempt < 100 && kept is not ["goscore:new"]; attempt++)
         {
             time.Advance(TimeSpan.FromHours(1));
-            kept = (await GetAsync(app, "v1/events"))["data"]!.AsArray().Select(e => e.Str("invoiceId")!).ToArray();
+            kept = (await GetAsync(app, Own))["data"]!.AsArray().Select(e => e.Str("invoiceId")!).ToArray();
             await Task.Delay(50, Ct);
         }
 

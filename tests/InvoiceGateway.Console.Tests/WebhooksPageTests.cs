@@ -186,6 +186,45 @@ public sealed class WebhooksPageTests(ConsoleFixture fixture)
         console.AssertNoErrors(expected: e => e.Contains("status of 404", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task DeliveryLog_FollowsTheApisLinkHeader_ToOlderPages_AndBackToTheNewest()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (live, key, id) = await WebhookOfItsOwnAsync("console-log-pages", receiver);
+        // 52 deliveries: a full first page of 50 and a second page with the two oldest.
+        var pings = new List<string>();
+        for (var i = 0; i < 52; i++)
+        {
+            pings.Add((string)(await live.PingAsync(key, id))["id"]!);
+        }
+
+        await using var console = await fixture.OpenAsync(live.Gateway, apiKey: key);
+        await console.GoToAsync($"#/webhooks/{id}", "#deliveries tbody tr");
+        var rows = console.Page.Locator("#deliveries tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(50);
+        var newest = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)");
+        await Assertions.Expect(console.Page.Locator("#newest-deliveries")).ToHaveCountAsync(0);
+
+        // The link is the API's Link header (before = the last delivery on the page) made a hash of the console.
+        await console.Page.GetByRole(AriaRole.Link, new() { Name = "Older deliveries" }).ClickAsync();
+        await console.Page.WaitForURLAsync($"**/#/webhooks/{id}?before={newest[^1]}");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        var older = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)");
+        Assert.Equal(pings.Order(StringComparer.Ordinal), newest.Concat(older).Order(StringComparer.Ordinal));
+        await Assertions.Expect(console.Page.Locator("#older-deliveries")).ToHaveCountAsync(0);
+
+        // A page is a link of its own: a reload shows the same page.
+        await console.Page.ReloadAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        Assert.Equal(older, await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)"));
+
+        await console.Page.GetByRole(AriaRole.Link, new() { Name = "Newest deliveries" }).ClickAsync();
+        await console.Page.WaitForURLAsync($"**/#/webhooks/{id}");
+        await Assertions.Expect(rows).ToHaveCountAsync(50);
+        Assert.Equal(newest, await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)"));
+        console.AssertNoErrors();
+    }
+
     /// <summary>A tenant of its own (its own key) with one webhook to <paramref name="receiver"/>, registered through the API.</summary>
     private async Task<(LiveGateway Live, string Key, string Id)> WebhookOfItsOwnAsync(string tenant, WebhookReceiver receiver)
     {

@@ -1,5 +1,8 @@
 // One webhook (#/webhooks/{id}): its settings, enable/disable, test ping, delete, and its delivery log with every
 // attempt and a "Retry now" per delivery. Another tenant's webhook is answered by the API exactly like a missing one.
+// The log is paged as the API pages it: a full page's Link header (rel="next") names the next, older page by
+// before=<its last delivery's id>, which goes into the hash, so a page is a link of its own and reading it again (while
+// a delivery on it is pending) shows the same deliveries: new ones only ever arrive on the first page.
 import { getWebhook, updateWebhook, deleteWebhook, pingWebhook, listDeliveries, retryDelivery } from '../api.js';
 import { el, append, table, badge, facts, errorBox, dateTime, missing } from '../ui.js';
 
@@ -165,9 +168,10 @@ class WebhookPage {
     });
   }
 
-  /** The delivery log section, with its status filter (kept in the hash) and first answer. */
+  /** The delivery log section, with its status filter and page (both kept in the hash) and first answer. */
   async log() {
     const status = this.context.params.get('status') ?? '';
+    const before = this.context.params.get('before') ?? '';
     const form = el('form', { className: 'actions', id: 'deliveries-filter' },
       el('div', { className: 'field' },
         el('label', { htmlFor: 'filter-status' }, 'Status'),
@@ -179,17 +183,34 @@ class WebhookPage {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const chosen = new FormData(form).get('status');
-      const base = `#/webhooks/${encodeURIComponent(this.webhook.id)}`;
-      this.context.navigate(chosen ? `${base}?status=${chosen}` : base);
+      // Another status starts again at the newest page.
+      this.context.navigate(this.logHref(chosen, null));
     });
     this.deliveries = el('div', { id: 'delivery-log' });
-    this.query = new URLSearchParams(status ? [['status', status]] : []);
+    this.pager = el('nav', { className: 'pager', id: 'deliveries-pager', 'aria-label': 'Delivery log pages' });
+    this.status = status;
+    this.query = new URLSearchParams([...(status ? [['status', status]] : []), ...(before ? [['before', before]] : [])]);
     await this.refreshLog();
     return section('log-heading', 'Delivery log',
       el('p', { className: 'hint' },
-        'Newest first, the latest 50. A failed attempt is retried after 10 s, then four times longer each time, for 24 h. ',
+        'Newest first, 50 to a page. A failed attempt is retried after 10 s, then four times longer each time, for 24 h. ',
         'The log reads itself again while a delivery is pending.'),
-      form, this.deliveries);
+      form, this.deliveries, this.pager);
+  }
+
+  /** The hash of a page of this webhook's log: the status filter, and the delivery the page starts before (none: the newest). */
+  logHref(status, before) {
+    const query = new URLSearchParams([...(status ? [['status', status]] : []), ...(before ? [['before', before]] : [])]);
+    const base = `#/webhooks/${encodeURIComponent(this.webhook.id)}`;
+    return query.size === 0 ? base : `${base}?${query}`;
+  }
+
+  /** "Newest deliveries" on any page but the first; "Older deliveries" when the API's Link header names a next page. */
+  renderPager(headers) {
+    const older = nextBefore(headers);
+    this.pager.replaceChildren(
+      this.query.has('before') ? el('a', { href: this.logHref(this.status, null), id: 'newest-deliveries' }, 'Newest deliveries') : null,
+      older ? el('a', { href: this.logHref(this.status, older), id: 'older-deliveries' }, 'Older deliveries') : null);
   }
 
   async refreshLog() {
@@ -197,8 +218,9 @@ class WebhookPage {
     // Only the latest read is shown (and schedules the next), so a ping during a scheduled read starts no second loop.
     const turn = ++this.turns;
     let deliveries;
+    let headers;
     try {
-      deliveries = (await listDeliveries(this.webhook.id, this.query)).body;
+      ({ body: deliveries, headers } = await listDeliveries(this.webhook.id, this.query));
     } catch (error) {
       if (this.context.current() && turn === this.turns) {
         this.deliveries.replaceChildren(errorBox(error));
@@ -208,10 +230,13 @@ class WebhookPage {
     if (!this.context.current() || turn !== this.turns) {
       return;
     }
+    this.renderPager(headers);
     // A keyboard user on a row's button stays on that row's button when the log is read again.
     const focused = this.deliveries.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.id : null;
     this.deliveries.replaceChildren(deliveries.length === 0
-      ? el('p', { id: 'no-deliveries' }, 'No delivery yet: events matching this webhook after it was registered, and test pings, appear here.')
+      ? el('p', { id: 'no-deliveries' }, this.query.has('before')
+        ? 'No older delivery.'
+        : 'No delivery yet: events matching this webhook after it was registered, and test pings, appear here.')
       : table('Deliveries, newest first', [
         'Created (UTC)', 'Event', 'Invoice', 'Status', 'Attempts', 'Next attempt (UTC)', 'Action',
       ], deliveries.map((d) => this.row(d)), { id: 'deliveries' }));
@@ -249,4 +274,11 @@ class WebhookPage {
       ],
     };
   }
+}
+
+/** The before= of the Link header's rel="next" (RFC 8288), or null when the API sent none: this was the last page. */
+function nextBefore(headers) {
+  const link = headers?.get('Link');
+  const next = link?.split(',').map((part) => /^\s*<([^>]*)>\s*;\s*rel="?next"?\s*$/i.exec(part)).find(Boolean);
+  return next ? new URL(next[1], window.location.origin).searchParams.get('before') : null;
 }

@@ -21,7 +21,7 @@ internal enum FieldType
 /// <summary>Writes one compiled value into a draft.</summary>
 internal interface IBinding<in TDraft>
 {
-    void Apply(JsonElement entry, UpstreamValues values, TDraft draft);
+    void Apply(Entry entry, UpstreamValues values, TDraft draft);
 }
 
 /// <summary>A canonical field a mapping can fill.</summary>
@@ -46,7 +46,7 @@ internal sealed class FieldTarget<TDraft, T>(string name, FieldType type, string
 
     private sealed class Binding(ValueReader<T> reader, Action<TDraft, T> set) : IBinding<TDraft>
     {
-        public void Apply(JsonElement entry, UpstreamValues values, TDraft draft) => set(draft, reader.Read(entry, values));
+        public void Apply(Entry entry, UpstreamValues values, TDraft draft) => set(draft, reader.Read(entry, values));
     }
 }
 

@@ -11,13 +11,14 @@ namespace InvoiceGateway.Adapters.Generic.Mapping;
 /// <see cref="JsonElement.TryGetProperty(ReadOnlySpan{byte}, out JsonElement)"/> scans the object's properties: that scan was
 /// the generic adapter's largest cost (bench/results/normalization-profile.md). Only names some path starts with are
 /// kept; an object with an escaped or very long property name is not indexed, and every lookup then scans as before.
+/// The normalizer opens it only for an entry its <see cref="PathPlan"/> could not index (a repeated name on the way).
 /// </summary>
 internal sealed class EntryProperties
 {
     private static readonly Lock Gate = new();
 
     // Replaced, never changed: a reader holds a table that stays whole.
-    private static volatile NameTable s_names = new([]);
+    private static volatile Utf8NameTable s_names = new([]);
     private static volatile int s_count;
 
     [ThreadStatic]
@@ -43,7 +44,7 @@ internal sealed class EntryProperties
             }
 
             var number = s_count;
-            s_names = new NameTable([.. s_names.Names, Encoding.UTF8.GetBytes(name)]);
+            s_names = new Utf8NameTable([.. s_names.Names, Encoding.UTF8.GetBytes(name)]);
             // Published after the table that holds it: a reader that sees the count finds every name below it.
             s_count = number + 1;
             return number;
@@ -132,54 +133,6 @@ internal sealed class EntryProperties
         var leftRaw = JsonMarshal.GetRawUtf8Value(a);
         var rightRaw = JsonMarshal.GetRawUtf8Value(b);
         return leftRaw.Length == rightRaw.Length && Unsafe.AreSame(ref MemoryMarshal.GetReference(leftRaw), ref MemoryMarshal.GetReference(rightRaw));
-    }
-
-    /// <summary>Names as UTF-8 with their numbers (the index in <see cref="Names"/>), open addressing on a cheap hash of the bytes.</summary>
-    private sealed class NameTable
-    {
-        private readonly int[] _slots;
-
-        public NameTable(byte[][] names)
-        {
-            Names = names;
-            var size = 16;
-            while (size < names.Length * 4)
-            {
-                size *= 2;
-            }
-
-            _slots = new int[size];
-            Array.Fill(_slots, -1);
-            for (var i = 0; i < names.Length; i++)
-            {
-                var slot = Hash(names[i]) & (size - 1);
-                while (_slots[slot] >= 0)
-                {
-                    slot = (slot + 1) & (size - 1);
-                }
-
-                _slots[slot] = i;
-            }
-        }
-
-        public byte[][] Names { get; }
-
-        public int Find(ReadOnlySpan<byte> name)
-        {
-            var mask = _slots.Length - 1;
-            for (var slot = Hash(name) & mask; _slots[slot] is var number and >= 0; slot = (slot + 1) & mask)
-            {
-                if (name.SequenceEqual(Names[number]))
-                {
-                    return number;
-                }
-            }
-
-            return -1;
-        }
-
-        private static int Hash(ReadOnlySpan<byte> name) =>
-            name.IsEmpty ? 0 : (name.Length * 31) ^ (name[0] * 131) ^ (name[^1] * 7) ^ (name[name.Length / 2] * 1031);
     }
 
     /// <summary>Ends the indexing of one entry.</summary>

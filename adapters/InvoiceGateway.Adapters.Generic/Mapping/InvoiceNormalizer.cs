@@ -16,7 +16,8 @@ internal sealed class InvoiceNormalizer(
     IBinding<InvoiceDraft>[] bindings,
     ValueReader<string?> sourceId,
     string sourceIdPath,
-    StatusRule? status)
+    StatusRule? status,
+    PathPlan plan)
 {
     /// <summary>Normalizes an entry; throws <see cref="UpstreamException"/> when it is not an invoice at all (not an object, no id).</summary>
     public Invoice Normalize(JsonElement entry, NormalizeSettings settings)
@@ -27,12 +28,30 @@ internal sealed class InvoiceNormalizer(
                 $"the entry is {UpstreamJson.Describe(entry.ValueKind)}, not an object");
         }
 
-        using var properties = EntryProperties.Open(entry);
+        // One walk of the entry fills every planned path; an entry the plan cannot index is read by lookups as before.
+        var slots = plan.TryIndex(entry);
+        try
+        {
+            using var properties = slots is null ? EntryProperties.Open(entry) : default;
+            return Normalize(new Entry(entry, slots), settings);
+        }
+        finally
+        {
+            if (slots is not null)
+            {
+                plan.Return(slots);
+            }
+        }
+    }
+
+    private Invoice Normalize(Entry item, NormalizeSettings settings)
+    {
+        var entry = item.Element;
         var values = new UpstreamValues();
         var draft = new InvoiceDraft();
         foreach (var binding in bindings)
         {
-            binding.Apply(entry, values, draft);
+            binding.Apply(item, values, draft);
         }
 
         if (draft.SourceId is not { } id)
@@ -40,7 +59,7 @@ internal sealed class InvoiceNormalizer(
             throw new UpstreamException(UpstreamErrorCodes.Payload, $"it has no invoice id at '{sourceIdPath}'");
         }
 
-        var state = status?.Evaluate(entry, draft, values, settings.Source.Time) ?? InvoiceStatus.Unknown;
+        var state = status?.Evaluate(item, draft, values, settings.Source.Time) ?? InvoiceStatus.Unknown;
         var currency = Currency(draft, values, settings);
         var lines = draft.Lines;
         var totals = Totals(draft, lines, state, values);
@@ -212,11 +231,35 @@ internal enum TaxBreakdown
     Net,
 }
 
+/// <summary>Applies the bindings of one array element (a line, an allocation) through its scope's plan.</summary>
+internal static class ItemPlan
+{
+    public static void Apply<TDraft>(PathPlan plan, JsonElement element, IBinding<TDraft>[] bindings, UpstreamValues values, TDraft draft)
+    {
+        var slots = plan.TryIndex(element);
+        try
+        {
+            var item = new Entry(element, slots);
+            foreach (var binding in bindings)
+            {
+                binding.Apply(item, values, draft);
+            }
+        }
+        finally
+        {
+            if (slots is not null)
+            {
+                plan.Return(slots);
+            }
+        }
+    }
+}
+
 /// <summary>Compiled <c>fields.lines</c>: every element of an array becomes a line.</summary>
-internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindings, bool positionFromOrder, bool namesCurrency)
+internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindings, bool positionFromOrder, bool namesCurrency, PathPlan plan)
     : IBinding<InvoiceDraft>
 {
-    public void Apply(JsonElement entry, UpstreamValues values, InvoiceDraft draft)
+    public void Apply(Entry entry, UpstreamValues values, InvoiceDraft draft)
     {
         if (!path.TryGet(entry, out var array))
         {
@@ -237,10 +280,7 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
         foreach (var element in array.EnumerateArray())
         {
             line.Clear();
-            foreach (var binding in bindings)
-            {
-                binding.Apply(element, values, line);
-            }
+            ItemPlan.Apply(plan, element, bindings, values, line);
 
             if (positionFromOrder)
             {
@@ -257,10 +297,10 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
 }
 
 /// <summary>Compiled <c>fields.allocations</c>: every element of an array becomes an allocation (an accounting split).</summary>
-internal sealed class AllocationsBinding(PayloadPath path, IBinding<AllocationDraft>[] bindings, TaxBreakdown breakdown)
+internal sealed class AllocationsBinding(PayloadPath path, IBinding<AllocationDraft>[] bindings, TaxBreakdown breakdown, PathPlan plan)
     : IBinding<InvoiceDraft>
 {
-    public void Apply(JsonElement entry, UpstreamValues values, InvoiceDraft draft)
+    public void Apply(Entry entry, UpstreamValues values, InvoiceDraft draft)
     {
         if (!path.TryGet(entry, out var array))
         {
@@ -277,10 +317,7 @@ internal sealed class AllocationsBinding(PayloadPath path, IBinding<AllocationDr
         foreach (var element in array.EnumerateArray())
         {
             var allocation = new AllocationDraft();
-            foreach (var binding in bindings)
-            {
-                binding.Apply(element, values, allocation);
-            }
+            ItemPlan.Apply(plan, element, bindings, values, allocation);
 
             allocations.Add(allocation.ToAllocation());
         }
@@ -296,7 +333,7 @@ internal sealed class AllocationsBinding(PayloadPath path, IBinding<AllocationDr
 /// </summary>
 internal sealed class AccountsBinding((ValueReader<string?>? Iban, ValueReader<string?>? Bic)[] accounts) : IBinding<InvoiceDraft>
 {
-    public void Apply(JsonElement entry, UpstreamValues values, InvoiceDraft draft)
+    public void Apply(Entry entry, UpstreamValues values, InvoiceDraft draft)
     {
         var read = new (string? Iban, string? Bic)[accounts.Length];
         for (var i = 0; i < accounts.Length; i++)
@@ -330,7 +367,7 @@ internal sealed class AccountsBinding((ValueReader<string?>? Iban, ValueReader<s
 /// </summary>
 internal sealed class StatusRule(
     PathChoice? path,
-    IReadOnlyList<Func<JsonElement, UpstreamValues, bool>> paidWhen,
+    IReadOnlyList<Func<Entry, UpstreamValues, bool>> paidWhen,
     FrozenDictionary<string, InvoiceStatus> map,
     FrozenSet<string> open,
     InvoiceStatus? absent,
@@ -339,7 +376,7 @@ internal sealed class StatusRule(
     /// <summary>False when the API has no partial payments: a paid invoice is paid in full, an open one not at all.</summary>
     public bool PartialPayments => partialPayments;
 
-    public InvoiceStatus Evaluate(JsonElement entry, InvoiceDraft draft, UpstreamValues values, TimeProvider time)
+    public InvoiceStatus Evaluate(Entry entry, InvoiceDraft draft, UpstreamValues values, TimeProvider time)
     {
         string? raw = null;
         var field = "status";

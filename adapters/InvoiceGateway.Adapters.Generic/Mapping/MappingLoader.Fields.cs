@@ -20,6 +20,7 @@ internal sealed partial class MappingLoader
         StatusRule? status = null;
         object? sourceId = null;
         string? sourceIdPath = null;
+        var plan = _plan = new PathPlan();
         CheckDuplicates(node, at);
         foreach (var property in node.EnumerateObject())
         {
@@ -66,13 +67,14 @@ internal sealed partial class MappingLoader
             }
         }
 
+        _plan = null;
         if (!node.TryGetProperty("sourceId", out _))
         {
             Problem(at, "'sourceId' is required: the path of the upstream's invoice id");
         }
 
         return sourceId is ValueReader<string?> idReader
-            ? new InvoiceNormalizer([.. bindings], idReader, sourceIdPath ?? "sourceId", status)
+            ? new InvoiceNormalizer([.. bindings], idReader, sourceIdPath ?? "sourceId", status, plan)
             : null;
     }
 
@@ -145,8 +147,8 @@ internal sealed partial class MappingLoader
 
         CheckDuplicates(fields, $"{at}.fields");
         var prefix = path is null ? "lines[]" : $"{(path.IsRoot ? "$" : path.Text)}[]";
-        var (bindings, ordinal) = ItemFields(fields, $"{at}.fields", prefix, CanonicalFields.Line, "a canonical line");
-        return path is null ? null : new LinesBinding(path, [.. bindings], ordinal, fields.TryGetProperty("currency", out _));
+        var (bindings, ordinal, plan) = ItemFields(fields, $"{at}.fields", prefix, CanonicalFields.Line, "a canonical line");
+        return path is null ? null : new LinesBinding(path, [.. bindings], ordinal, fields.TryGetProperty("currency", out _), plan);
     }
 
     private AllocationsBinding? Allocations(JsonElement node, string at)
@@ -193,12 +195,31 @@ internal sealed partial class MappingLoader
         }
 
         var prefix = path is null ? "allocations[]" : $"{(path.IsRoot ? "$" : path.Text)}[]";
-        var (bindings, _) = ItemFields(fields, $"{at}.fields", prefix, CanonicalFields.Allocation, "an allocation");
-        return path is null ? null : new AllocationsBinding(path, [.. bindings], breakdown);
+        var (bindings, _, plan) = ItemFields(fields, $"{at}.fields", prefix, CanonicalFields.Allocation, "an allocation");
+        return path is null ? null : new AllocationsBinding(path, [.. bindings], breakdown, plan);
     }
 
-    /// <summary>The fields of one element of an array (a line, an allocation); <c>ordinal</c> positions are reported, not bound.</summary>
-    private (List<IBinding<TDraft>> Bindings, bool Ordinal) ItemFields<TDraft>(
+    /// <summary>
+    /// The fields of one element of an array (a line, an allocation), with the plan of their paths (relative to one
+    /// element); <c>ordinal</c> positions are reported, not bound.
+    /// </summary>
+    private (List<IBinding<TDraft>> Bindings, bool Ordinal, PathPlan Plan) ItemFields<TDraft>(
+        JsonElement fields, string at, string prefix, FrozenDictionary<string, FieldTarget<TDraft>> targets, string what)
+    {
+        var outer = _plan;
+        var plan = _plan = new PathPlan();
+        try
+        {
+            var (bindings, ordinal) = ItemBindings(fields, at, prefix, targets, what);
+            return (bindings, ordinal, plan);
+        }
+        finally
+        {
+            _plan = outer;
+        }
+    }
+
+    private (List<IBinding<TDraft>> Bindings, bool Ordinal) ItemBindings<TDraft>(
         JsonElement fields, string at, string prefix, FrozenDictionary<string, FieldTarget<TDraft>> targets, string what)
     {
         CheckDuplicates(fields, at);
@@ -282,7 +303,7 @@ internal sealed partial class MappingLoader
             path = Choice(pathNode, $"{at}.path", allowProjection: false, null);
         }
 
-        var paid = new List<Func<JsonElement, UpstreamValues, bool>>();
+        var paid = new List<Func<Entry, UpstreamValues, bool>>();
         if (props.TryGetValue("paidWhen", out var paidNode))
         {
             if (paidNode.ValueKind == JsonValueKind.Array)
@@ -368,7 +389,7 @@ internal sealed partial class MappingLoader
             open.ToFrozenSet(StringComparer.OrdinalIgnoreCase), absent, partialPayments);
     }
 
-    private Func<JsonElement, UpstreamValues, bool>? Condition(JsonElement node, string at)
+    private Func<Entry, UpstreamValues, bool>? Condition(JsonElement node, string at)
     {
         var props = Object(node, at, ConditionKeys);
         if (props is null)

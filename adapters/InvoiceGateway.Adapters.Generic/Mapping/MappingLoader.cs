@@ -76,6 +76,10 @@ internal sealed partial class MappingLoader
     private readonly string _label;
     private readonly List<string> _problems = [];
 
+    // The scope whose plan the paths being compiled join (the invoice's fields, one line's, one allocation's); null
+    // outside 'fields' (request paths are read once per page, not planned).
+    private PathPlan? _plan;
+
     private MappingLoader(string label) => _label = label;
 
     /// <summary>Loads a mapping from its bytes; returns the compiled mapping, or null and every problem.</summary>
@@ -221,6 +225,7 @@ internal sealed partial class MappingLoader
             return null;
         }
 
+        _plan?.Register(path);
         return path;
     }
 

@@ -13,6 +13,8 @@ namespace InvoiceGateway.Adapters.Generic.Mapping;
 internal sealed class PayloadPath
 {
     private readonly Step[] _steps;
+    private int _slot = -1;
+    private int _planned;
 
     private PayloadPath(string text, string display, Step[] steps)
     {
@@ -134,11 +136,32 @@ internal sealed class PayloadPath
     }
 
     /// <summary>Finds the value at the path; false when it is absent or JSON null. Not for projecting paths.</summary>
-    public bool TryGet(JsonElement element, out JsonElement value)
+    public bool TryGet(JsonElement element, out JsonElement value) => TryGet(element, 0, out value);
+
+    /// <summary>As <see cref="TryGet(JsonElement, out JsonElement)"/>, from the entry's slot when its plan indexed it.</summary>
+    public bool TryGet(Entry entry, out JsonElement value)
+    {
+        if (_slot < 0 || entry.Slots is not { } slots)
+        {
+            return TryGet(entry.Element, 0, out value);
+        }
+
+        var planned = slots[_slot];
+        if (planned.ValueKind == JsonValueKind.Undefined)
+        {
+            value = default;
+            return false;
+        }
+
+        return TryGet(planned, _planned, out value);
+    }
+
+    private bool TryGet(JsonElement element, int from, out JsonElement value)
     {
         var current = element;
-        foreach (var step in _steps)
+        for (var i = from; i < _steps.Length; i++)
         {
+            var step = _steps[i];
             if (step.Utf8Name is { } name)
             {
                 if (current.ValueKind != JsonValueKind.Object || !TryGetProperty(current, step, name, out current))
@@ -170,6 +193,26 @@ internal sealed class PayloadPath
     /// </summary>
     public void Collect(JsonElement element, List<JsonElement> into, bool includeMissing = false) =>
         Collect(element, 0, into, includeMissing, projected: false);
+
+    /// <summary>As <see cref="Collect(JsonElement, List{JsonElement}, bool)"/>, from the entry's slot when its plan indexed it.</summary>
+    public void Collect(Entry entry, List<JsonElement> into, bool includeMissing = false)
+    {
+        if (_slot < 0 || entry.Slots is not { } slots)
+        {
+            Collect(entry.Element, 0, into, includeMissing, projected: false);
+        }
+        else if (slots[_slot] is { ValueKind: not JsonValueKind.Undefined } planned)
+        {
+            // The planned steps are properties, so nothing was projected before them.
+            Collect(planned, _planned, into, includeMissing, projected: false);
+        }
+    }
+
+    /// <summary>The names of the property steps the path starts with (what a <see cref="PathPlan"/> can index).</summary>
+    public IEnumerable<byte[]> LeadingNames() => _steps.TakeWhile(s => s.Utf8Name is not null).Select(s => s.Utf8Name!);
+
+    /// <summary>Reads the first <paramref name="steps"/> steps from the plan's slot <paramref name="slot"/> (set while the mapping loads).</summary>
+    public void Plan(int slot, int steps) => (_slot, _planned) = (slot, steps);
 
     private void Collect(JsonElement current, int from, List<JsonElement> into, bool includeMissing, bool projected)
     {

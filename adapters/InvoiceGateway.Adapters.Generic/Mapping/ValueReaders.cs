@@ -12,7 +12,7 @@ namespace InvoiceGateway.Adapters.Generic.Mapping;
 internal abstract class ValueReader<T>
 {
     /// <summary>Reads the value; absent gives null, present but not understood gives null and an unparsed_value warning.</summary>
-    public abstract T Read(JsonElement entry, UpstreamValues values);
+    public abstract T Read(Entry entry, UpstreamValues values);
 }
 
 /// <summary>One path or fallbacks: the first path whose value is present, not null and not a blank string wins.</summary>
@@ -20,7 +20,7 @@ internal sealed class PathChoice(PayloadPath[] paths)
 {
     public IReadOnlyList<PayloadPath> Paths => paths;
 
-    public bool TryFind(JsonElement entry, out JsonElement value, out PayloadPath path)
+    public bool TryFind(Entry entry, out JsonElement value, out PayloadPath path)
     {
         foreach (var candidate in paths)
         {
@@ -62,7 +62,7 @@ internal sealed class PathChoice(PayloadPath[] paths)
 
 internal sealed class PlainTextReader(PathChoice choice) : ValueReader<string?>
 {
-    public override string? Read(JsonElement entry, UpstreamValues values)
+    public override string? Read(Entry entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
@@ -83,7 +83,7 @@ internal sealed class CountryCodeReader(PathChoice choice) : ValueReader<string?
 {
     private readonly PlainTextReader _text = new(choice);
 
-    public override string? Read(JsonElement entry, UpstreamValues values) =>
+    public override string? Read(Entry entry, UpstreamValues values) =>
         choice.TryFind(entry, out _, out var path) ? values.Country(path.Display, _text.Read(entry, values)) : null;
 }
 
@@ -117,7 +117,7 @@ internal readonly record struct MinorUnits(int Scale)
 
 internal sealed class DecimalReader(PathChoice choice, MinorUnits minorUnits = default) : ValueReader<decimal?>
 {
-    public override decimal? Read(JsonElement entry, UpstreamValues values) =>
+    public override decimal? Read(Entry entry, UpstreamValues values) =>
         choice.TryFind(entry, out var value, out var path)
             ? minorUnits.Apply(values.Decimal(path.Display, value), values, path.Display)
             : null;
@@ -125,7 +125,7 @@ internal sealed class DecimalReader(PathChoice choice, MinorUnits minorUnits = d
 
 internal sealed class IntegerReader(PathChoice choice) : ValueReader<int?>
 {
-    public override int? Read(JsonElement entry, UpstreamValues values)
+    public override int? Read(Entry entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
@@ -150,7 +150,7 @@ internal sealed class IntegerReader(PathChoice choice) : ValueReader<int?>
 
 internal sealed class DateReader(PathChoice choice, string[] formats) : ValueReader<DateOnly?>
 {
-    public override DateOnly? Read(JsonElement entry, UpstreamValues values)
+    public override DateOnly? Read(Entry entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
@@ -174,7 +174,7 @@ internal sealed class DateReader(PathChoice choice, string[] formats) : ValueRea
 /// </summary>
 internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool dayAllowed) : ValueReader<UpstreamMoment>
 {
-    public override UpstreamMoment Read(JsonElement entry, UpstreamValues values)
+    public override UpstreamMoment Read(Entry entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
@@ -235,7 +235,7 @@ internal sealed class DateTimeReader(PathChoice choice, string[] formats, bool d
 
 internal sealed class BooleanReader(PathChoice choice) : ValueReader<bool?>
 {
-    public override bool? Read(JsonElement entry, UpstreamValues values)
+    public override bool? Read(Entry entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
@@ -274,7 +274,7 @@ internal sealed class BooleanReader(PathChoice choice) : ValueReader<bool?>
 internal sealed class ValueMapReader<T>(PathChoice choice, FrozenDictionary<string, T> map, bool hasDefault, T defaultValue)
     : ValueReader<T>
 {
-    public override T Read(JsonElement entry, UpstreamValues values)
+    public override T Read(Entry entry, UpstreamValues values)
     {
         if (!choice.TryFind(entry, out var value, out var path))
         {
@@ -298,7 +298,7 @@ internal sealed class ValueMapReader<T>(PathChoice choice, FrozenDictionary<stri
 
 internal sealed class ConstantReader<T>(T value) : ValueReader<T>
 {
-    public override T Read(JsonElement entry, UpstreamValues values) => value;
+    public override T Read(Entry entry, UpstreamValues values) => value;
 }
 
 /// <summary>
@@ -311,7 +311,7 @@ internal sealed class SumReader(PayloadPath[] paths, string target, MinorUnits m
     /// <summary>The warning for a sum some elements lack, for a total other than the tax.</summary>
     public const string SumIncomplete = "sum_incomplete";
 
-    public override decimal? Read(JsonElement entry, UpstreamValues values)
+    public override decimal? Read(Entry entry, UpstreamValues values)
     {
         var found = new List<JsonElement>();
         PayloadPath? used = null;
@@ -380,7 +380,7 @@ internal sealed class SumReader(PayloadPath[] paths, string target, MinorUnits m
 /// </summary>
 internal sealed class MultiplyReader(PathChoice[] factors, bool isAmount, MinorUnits minorUnits = default) : ValueReader<decimal?>
 {
-    public override decimal? Read(JsonElement entry, UpstreamValues values)
+    public override decimal? Read(Entry entry, UpstreamValues values)
     {
         var product = 1m;
         var scale = 0;
@@ -427,7 +427,7 @@ internal sealed class JoinReader(PathChoice[] parts, string separator) : ValueRe
 {
     private readonly PlainTextReader[] _readers = [.. parts.Select(p => new PlainTextReader(p))];
 
-    public override string? Read(JsonElement entry, UpstreamValues values)
+    public override string? Read(Entry entry, UpstreamValues values)
     {
         string? joined = null;
         List<string>? seen = null;
@@ -461,5 +461,5 @@ internal sealed class OrdinalReader : ValueReader<int?>
     public static OrdinalReader Instance { get; } = new();
 
     // Filled by the array binding, which knows the index; reading it elsewhere gives nothing.
-    public override int? Read(JsonElement entry, UpstreamValues values) => null;
+    public override int? Read(Entry entry, UpstreamValues values) => null;
 }

@@ -335,23 +335,32 @@ internal sealed class AccountsBinding((ValueReader<string?>? Iban, ValueReader<s
 {
     public void Apply(Entry entry, UpstreamValues values, InvoiceDraft draft)
     {
-        var read = new (string? Iban, string? Bic)[accounts.Length];
-        for (var i = 0; i < accounts.Length; i++)
+        // One pass, every account read (and warned about) in order: the chosen account is the first with an IBAN, so
+        // only accounts after it can name the same IBAN with a BIC.
+        string? iban = null, bic = null, sameIbanBic = null, anyBic = null;
+        foreach (var (ibanReader, bicReader) in accounts)
         {
-            read[i] = (accounts[i].Iban?.Read(entry, values), accounts[i].Bic?.Read(entry, values));
+            var (accountIban, accountBic) = (ibanReader?.Read(entry, values), bicReader?.Read(entry, values));
+            anyBic ??= accountBic;
+            if (iban is null)
+            {
+                (iban, bic) = accountIban is null ? (null, null) : (accountIban, accountBic);
+            }
+            else if (sameIbanBic is null && accountBic is not null && accountIban is not null && SameIban(accountIban, iban))
+            {
+                sameIbanBic = accountBic;
+            }
         }
 
-        var chosen = Array.FindIndex(read, a => a.Iban is not null);
-        if (chosen < 0)
+        if (iban is null)
         {
             // No IBAN anywhere: a BIC alone still names the bank of the one account described.
-            draft.Bic = Array.Find(read, a => a.Bic is not null).Bic;
+            draft.Bic = anyBic;
             return;
         }
 
-        var iban = read[chosen].Iban!;
         draft.Iban = iban;
-        draft.Bic = read[chosen].Bic ?? Array.Find(read, a => a.Bic is not null && a.Iban is not null && SameIban(a.Iban, iban)).Bic;
+        draft.Bic = bic ?? sameIbanBic;
     }
 
     private static bool SameIban(string a, string b) =>
@@ -373,6 +382,8 @@ internal sealed class StatusRule(
     InvoiceStatus? absent,
     bool partialPayments)
 {
+    private readonly Func<Entry, UpstreamValues, bool>[] _paidWhen = [.. paidWhen];
+
     /// <summary>False when the API has no partial payments: a paid invoice is paid in full, an open one not at all.</summary>
     public bool PartialPayments => partialPayments;
 
@@ -387,7 +398,7 @@ internal sealed class StatusRule(
         }
 
         draft.SourceStatus ??= raw;
-        foreach (var paid in paidWhen)
+        foreach (var paid in _paidWhen)
         {
             if (paid(entry, values))
             {

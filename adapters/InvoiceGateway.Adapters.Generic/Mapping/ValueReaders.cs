@@ -311,9 +311,25 @@ internal sealed class SumReader(PayloadPath[] paths, string target, MinorUnits m
     /// <summary>The warning for a sum some elements lack, for a total other than the tax.</summary>
     public const string SumIncomplete = "sum_incomplete";
 
+    // The values of one sum, kept per thread: a sum is read to the end before the next one starts.
+    [ThreadStatic]
+    private static List<JsonElement>? t_found;
+
     public override decimal? Read(Entry entry, UpstreamValues values)
     {
-        var found = new List<JsonElement>();
+        var found = t_found ??= [];
+        try
+        {
+            return Read(entry, values, found);
+        }
+        finally
+        {
+            found.Clear();
+        }
+    }
+
+    private decimal? Read(Entry entry, UpstreamValues values, List<JsonElement> found)
+    {
         PayloadPath? used = null;
         foreach (var path in paths)
         {

@@ -115,7 +115,7 @@ public class PathPlanTests
 
     private static string Json(Invoice invoice) => JsonSerializer.Serialize(invoice with { Raw = null });
 
-    private static Invoice Normalize(string fields, string entry)
+    internal static Invoice Normalize(string fields, string entry)
     {
         var json = $$"""{ "list": { "path": "invoices" }, "fields": { "sourceId": "id", {{fields}} } }""";
         var (mapping, problems) = MappingLoader.Load("test.json", Encoding.UTF8.GetBytes(json));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace InvoiceGateway.Adapters.Generic.Mapping;
@@ -13,14 +14,23 @@ internal static partial class OneLineAddress
     public static (string? Line1, string? Line2, string? PostalCode, string? City) Split(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length < 2 || PostCodeAndCity().Match(parts[^1]) is not { Success: true } match)
+        if (parts.Length < 2 || !PostCodeAndCity().IsMatch(parts[^1]))
         {
             return (text.Trim(), null, null, null);
         }
 
+        // The pattern matched, so the code runs to the first white space and the city starts after that run: cut there
+        // rather than ask the regex for its groups (a Match and its groups per address, on every invoice read).
+        var last = parts[^1];
+        var space = last.AsSpan().IndexOfAny(WhiteSpace);
+        var city = space + last.AsSpan(space).IndexOfAnyExcept(WhiteSpace);
         var line2 = parts.Length > 2 ? string.Join(", ", parts[1..^1]) : null;
-        return (parts[0], line2, match.Groups["code"].Value, match.Groups["city"].Value);
+        return (parts[0], line2, last[..space], last[city..]);
     }
+
+    // What \s matches: char.IsWhiteSpace's set (Zs, Zl, Zp, tab to carriage return, U+0085).
+    private static readonly SearchValues<char> WhiteSpace = SearchValues.Create(
+        [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace)]);
 
     // "1030 Wien", "A-1030 Wien", "0150 Oslo", "10115 Berlin": a post code holds digits and is followed by the city.
     [GeneratedRegex(@"^(?<code>(?:[A-Z]{1,3}-)?\d[\d-]{2,9})\s+(?<city>\p{L}.*)$", RegexOptions.CultureInvariant)]

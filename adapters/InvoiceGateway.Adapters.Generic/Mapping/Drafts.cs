@@ -121,6 +121,56 @@ internal sealed class InvoiceDraft
 
     public InvoicePeriod? Period() =>
         PeriodStart is null && PeriodEnd is null ? null : new InvoicePeriod(PeriodStart, PeriodEnd);
+
+    /// <summary>Empties the draft for the next invoice (the lines and allocations given to an invoice are replaced, never changed).</summary>
+    public void Clear()
+    {
+        SourceId = null;
+        Number = null;
+        Kind = null;
+        Direction = null;
+        SourceStatus = null;
+        IssueDate = null;
+        DueDate = null;
+        DeliveryDate = null;
+        PaidAt = null;
+        PaidOn = null;
+        PaymentTerms = null;
+        CreatedAt = null;
+        UpdatedAt = null;
+        Currency = null;
+        Net = null;
+        Tax = null;
+        Gross = null;
+        Paid = null;
+        Due = null;
+        MinimumDue = null;
+        Credited = null;
+        DiscountUntil = null;
+        DiscountAmount = null;
+        DiscountRate = null;
+        AccountNumber = null;
+        Iban = null;
+        Bic = null;
+        PaymentReference = null;
+        PaymentLink = null;
+        OrderReference = null;
+        PurchaseOrderReference = null;
+        BuyerReference = null;
+        SellerReference = null;
+        EInvoiceReference = null;
+        ExternalReference = null;
+        PeriodStart = null;
+        PeriodEnd = null;
+        Lines = [];
+        LineCurrencies = null;
+        Allocations = [];
+        AllocationsBreakdown = default;
+        Notes = null;
+        Issuer.Clear();
+        Recipient.Clear();
+        DeliveryAddress.Clear();
+    }
 }
 
 /// <summary>The mutable party of an <see cref="InvoiceDraft"/>.</summary>
@@ -168,6 +218,20 @@ internal sealed class PartyDraft
             Address = address,
         };
     }
+
+    /// <summary>Empties the draft for the next invoice.</summary>
+    public void Clear()
+    {
+        Name = null;
+        OrganizationNumber = null;
+        OrganizationScheme = null;
+        VatNumber = null;
+        CustomerNumber = null;
+        Email = null;
+        Phone = null;
+        Website = null;
+        Address.Clear();
+    }
 }
 
 /// <summary>
@@ -199,6 +263,17 @@ internal sealed class AddressDraft
             ? null
             : new PostalAddress(Line1, Line2, PostalCode, City, Country);
     }
+
+    /// <summary>Empties the draft for the next invoice.</summary>
+    public void Clear()
+    {
+        Line1 = null;
+        Line2 = null;
+        PostalCode = null;
+        City = null;
+        Country = null;
+        Text = null;
+    }
 }
 
 /// <summary>The mutable allocation the allocation bindings write into.</summary>
@@ -215,6 +290,16 @@ internal sealed class AllocationDraft
     public string? Description { get; set; }
 
     public InvoiceAllocation ToAllocation() => new(Amount, TaxRate, CostCenter, LedgerAccount, Description);
+
+    /// <summary>Empties the draft for the next allocation.</summary>
+    public void Clear()
+    {
+        Amount = null;
+        TaxRate = null;
+        CostCenter = null;
+        LedgerAccount = null;
+        Description = null;
+    }
 }
 
 /// <summary>The mutable line the line bindings write into.</summary>

@@ -19,6 +19,10 @@ internal sealed class InvoiceNormalizer(
     StatusRule? status,
     PathPlan plan)
 {
+    // A draft kept for the next entry: the drafts only hold values until the invoice is made, so one is reused
+    // (taken by one thread at a time; a thread that finds none makes one).
+    private InvoiceDraft? _spare;
+
     /// <summary>Normalizes an entry; throws <see cref="UpstreamException"/> when it is not an invoice at all (not an object, no id).</summary>
     public Invoice Normalize(JsonElement entry, NormalizeSettings settings)
     {
@@ -30,10 +34,11 @@ internal sealed class InvoiceNormalizer(
 
         // One walk of the entry fills every planned path; an entry the plan cannot index is read by lookups as before.
         var slots = plan.TryIndex(entry);
+        var draft = Interlocked.Exchange(ref _spare, null) ?? new InvoiceDraft();
         try
         {
             using var properties = slots is null ? EntryProperties.Open(entry) : default;
-            return Normalize(new Entry(entry, slots), settings);
+            return Normalize(new Entry(entry, slots), draft, settings);
         }
         finally
         {
@@ -41,14 +46,16 @@ internal sealed class InvoiceNormalizer(
             {
                 plan.Return(slots);
             }
+
+            draft.Clear();
+            Volatile.Write(ref _spare, draft);
         }
     }
 
-    private Invoice Normalize(Entry item, NormalizeSettings settings)
+    private Invoice Normalize(Entry item, InvoiceDraft draft, NormalizeSettings settings)
     {
         var entry = item.Element;
         var values = new UpstreamValues();
-        var draft = new InvoiceDraft();
         foreach (var binding in bindings)
         {
             binding.Apply(item, values, draft);
@@ -259,6 +266,8 @@ internal static class ItemPlan
 internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindings, bool positionFromOrder, bool namesCurrency, PathPlan plan)
     : IBinding<InvoiceDraft>
 {
+    private LineDraft? _spare;
+
     public void Apply(Entry entry, UpstreamValues values, InvoiceDraft draft)
     {
         if (!path.TryGet(entry, out var array))
@@ -275,7 +284,7 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
         var lines = new InvoiceLine[array.GetArrayLength()];
         var currencies = namesCurrency ? new List<string?>(lines.Length) : null;
         // One draft for every element: each line starts from a cleared draft and leaves as a finished record.
-        var line = new LineDraft();
+        var line = Interlocked.Exchange(ref _spare, null) ?? new LineDraft();
         var count = 0;
         foreach (var element in array.EnumerateArray())
         {
@@ -291,6 +300,7 @@ internal sealed class LinesBinding(PayloadPath path, IBinding<LineDraft>[] bindi
             lines[count++] = line.ToLine();
         }
 
+        Volatile.Write(ref _spare, line);
         draft.Lines = lines;
         draft.LineCurrencies = currencies;
     }
@@ -314,9 +324,12 @@ internal sealed class AllocationsBinding(PayloadPath path, IBinding<AllocationDr
         }
 
         var allocations = new List<InvoiceAllocation>(array.GetArrayLength());
+        AllocationDraft? allocation = null;
         foreach (var element in array.EnumerateArray())
         {
-            var allocation = new AllocationDraft();
+            // One draft for every element, as for lines.
+            allocation ??= new AllocationDraft();
+            allocation.Clear();
             ItemPlan.Apply(plan, element, bindings, values, allocation);
 
             allocations.Add(allocation.ToAllocation());

@@ -15,6 +15,10 @@ namespace InvoiceGateway.Benchmarks;
 /// mapping, no HTTP).</item>
 /// <item><c>parse/&lt;source&gt;</c>: the parse alone; <c>clone/&lt;source&gt;</c>: the parse and a cloned element
 /// per invoice, which is what <c>Invoice.Raw</c> cost while it was a <see cref="JsonElement"/> (until 2 Dec 2026).</item>
+/// <item><c>reader/ibana</c>: one <see cref="Utf8JsonReader"/> pass over ibana's list page, every token read, no
+/// document built; <c>reader+raw/ibana</c>: the same pass copying each invoice's bytes (as <c>Invoice.Raw</c> holds
+/// them): what an adapter that read the page once against its mapping, without a <see cref="JsonDocument"/>, could not
+/// go below.</item>
 /// <item><c>mapping/ibana</c>: ibana's list page parsed from memory and normalized by the ibana mapping, with no
 /// request: <c>generic/ibana</c> less the upstream client's share (one page, so small).</item>
 /// <item><c>mapping/dollr</c>: Dollr's detail bodies parsed from memory and normalized by the dollr mapping, with no
@@ -47,7 +51,7 @@ public class NormalizationFloorBenchmarks
         _dollr = GenericNormalization.ForBuiltInMapping("dollr", "dollr");
         _ibana = GenericNormalization.ForBuiltInMapping("ibana", "ibana");
         var invoices = Floor("dollr");
-        if (invoices != 100 || Mapping() != 100 || MappingIbana() != 100 || Floor("ibana") != 100 || Floor("goscore") != 100
+        if (invoices != 100 || Reader("ibana", copy: true) != 100 || Mapping() != 100 || MappingIbana() != 100 || Floor("ibana") != 100 || Floor("goscore") != 100
             || Floor("sendregning") != 101 || Floor("sendcloud") != 101)
         {
             throw new InvalidOperationException($"Unexpected invoice counts (dollr {invoices}).");
@@ -81,6 +85,12 @@ public class NormalizationFloorBenchmarks
     [Benchmark(OperationsPerInvoke = 100, Description = "clone/ibana")]
     public int CloneIbana() => Floor("ibana", Keep.Element);
 
+    [Benchmark(OperationsPerInvoke = 100, Description = "reader/ibana")]
+    public int ReaderIbana() => Reader("ibana", copy: false);
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "reader+raw/ibana")]
+    public int ReaderRawIbana() => Reader("ibana", copy: true);
+
     [Benchmark(OperationsPerInvoke = 100, Description = "mapping/dollr")]
     public int Mapping()
     {
@@ -104,6 +114,36 @@ public class NormalizationFloorBenchmarks
             foreach (var entry in Invoices("ibana", document.RootElement))
             {
                 count += _ibana.Normalize(entry) is null ? 0 : 1;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Reads every token of the bodies; the objects at depth 2 (ibana's <c>data[]</c> entries) are counted, and copied with <paramref name="copy"/>.</summary>
+    private int Reader(string source, bool copy)
+    {
+        var count = 0;
+        var readerOptions = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+        foreach (var body in _bodies[source])
+        {
+            var reader = new Utf8JsonReader(body, readerOptions);
+            var start = 0L;
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth != 2)
+                {
+                    continue;
+                }
+
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    start = reader.TokenStartIndex;
+                }
+                else if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    count += !copy || body.AsSpan((int)start, (int)(reader.BytesConsumed - start)).ToArray().Length > 0 ? 1 : 0;
+                }
             }
         }
 

@@ -40,28 +40,55 @@ public sealed class InvoiceEntries
         var index = 0;
         foreach (var entry in array.EnumerateArray())
         {
-            if (_invoices.Count >= _limits.MaxInvoices)
-            {
-                throw new UpstreamException(UpstreamErrorCodes.LimitExceeded,
-                    $"Source '{_source}' sent more than {_limits.MaxInvoices} invoices.");
-            }
-
+            EnsureRoom();
             try
             {
                 _invoices.Add(normalize(entry));
             }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException
-                                           or OverflowException or ArgumentException or UpstreamException
-                                           or KeyNotFoundException or NotSupportedException)
+            catch (Exception ex) when (IsEntryFailure(ex))
             {
-                _notices.Add(new SourceNotice(SourceNotice.InvoiceRejected,
-                    $"Entry {index} (id {DescribeId(entry)}) of source '{_source}' was left out: {Reason(ex)}"));
+                Reject(index, entry, ex);
             }
 
             index++;
         }
 
         return index;
+    }
+
+    /// <summary>
+    /// Throws <see cref="UpstreamErrorCodes.LimitExceeded"/> when <see cref="UpstreamLimits.MaxInvoices"/> invoices were
+    /// added: what <see cref="AddAll"/> checks before each entry, for an adapter that reads its entries itself.
+    /// </summary>
+    public void EnsureRoom()
+    {
+        if (_invoices.Count >= _limits.MaxInvoices)
+        {
+            throw new UpstreamException(UpstreamErrorCodes.LimitExceeded,
+                $"Source '{_source}' sent more than {_limits.MaxInvoices} invoices.");
+        }
+    }
+
+    /// <summary>Adds an invoice normalized from an entry (after <see cref="EnsureRoom"/>).</summary>
+    /// <param name="invoice">The invoice.</param>
+    public void Add(Invoice invoice) => _invoices.Add(invoice);
+
+    /// <summary>Whether normalizing an entry failed for the entry's sake (it is left out with a notice) rather than the source's.</summary>
+    /// <param name="ex">What normalizing it threw.</param>
+    /// <returns>Whether it rejects only that entry.</returns>
+    public static bool IsEntryFailure(Exception ex) =>
+        ex is JsonException or FormatException or InvalidOperationException or OverflowException or ArgumentException
+            or UpstreamException or KeyNotFoundException or NotSupportedException;
+
+    /// <summary>The notice for an entry that could not be normalized (<see cref="IsEntryFailure"/>), naming its index and id.</summary>
+    /// <param name="index">The entry's index in the upstream array.</param>
+    /// <param name="entry">The entry.</param>
+    /// <param name="ex">Why it failed.</param>
+    public void Reject(int index, JsonElement entry, Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        _notices.Add(new SourceNotice(SourceNotice.InvoiceRejected,
+            $"Entry {index} (id {DescribeId(entry)}) of source '{_source}' was left out: {Reason(ex)}"));
     }
 
     /// <summary>The listing of everything added.</summary>

@@ -15,13 +15,21 @@ public sealed class PayloadFields
     private readonly string[] _names;
     private readonly byte[][] _utf8;
 
-    /// <summary>The names of the shape; a name's index is what <see cref="IndexOf"/> answers.</summary>
+    // The indexes of the names of each length in bytes: a name is compared only with those of its own length.
+    private readonly int[][] _byLength;
+
+    /// <summary>The names of the shape; a name's index is what <see cref="IndexOf(JsonProperty)"/> answers.</summary>
     /// <param name="names">The names as documented (camelCase).</param>
     public PayloadFields(params string[] names)
     {
         ArgumentNullException.ThrowIfNull(names);
         _names = names;
         _utf8 = [.. names.Select(Encoding.UTF8.GetBytes)];
+        _byLength = new int[_utf8.Max(n => n.Length) + 1][];
+        for (var length = 0; length < _byLength.Length; length++)
+        {
+            _byLength[length] = [.. Enumerable.Range(0, _utf8.Length).Where(i => _utf8[i].Length == length)];
+        }
     }
 
     /// <summary>The index of the property's name among the shape's names, or -1 for a name the shape does not have.</summary>
@@ -30,20 +38,33 @@ public sealed class PayloadFields
     public int IndexOf(JsonProperty property)
     {
         var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        if (System.Text.Ascii.IsValid(raw) && !raw.Contains((byte)'\\'))
+        return System.Text.Ascii.IsValid(raw) && !raw.Contains((byte)'\\') ? IndexOfAscii(raw) : IndexOfName(property.Name);
+    }
+
+    /// <summary>The index of the name of the property the reader is on, as <see cref="IndexOf(JsonProperty)"/> matches it.</summary>
+    /// <param name="reader">A reader on a <see cref="JsonTokenType.PropertyName"/> (over one buffer, not a sequence).</param>
+    /// <returns>The index, or -1.</returns>
+    public int IndexOf(ref Utf8JsonReader reader) =>
+        !reader.ValueIsEscaped && System.Text.Ascii.IsValid(reader.ValueSpan) ? IndexOfAscii(reader.ValueSpan) : IndexOfName(reader.GetString()!);
+
+    private int IndexOfAscii(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length < _byLength.Length)
         {
-            for (var i = 0; i < _utf8.Length; i++)
+            foreach (var i in _byLength[raw.Length])
             {
-                if (raw.Length == _utf8[i].Length && System.Text.Ascii.EqualsIgnoreCase(raw, _utf8[i]))
+                if (System.Text.Ascii.EqualsIgnoreCase(raw, _utf8[i]))
                 {
                     return i;
                 }
             }
-
-            return -1;
         }
 
-        var name = property.Name;
+        return -1;
+    }
+
+    private int IndexOfName(string name)
+    {
         for (var i = 0; i < _names.Length; i++)
         {
             if (string.Equals(name, _names[i], StringComparison.OrdinalIgnoreCase))
@@ -68,9 +89,30 @@ public sealed class PayloadFields
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         JsonValueKind.Null => null,
-        JsonValueKind.Object => throw new JsonException("Expected a string, got StartObject."),
-        _ => throw new JsonException("Expected a string, got StartArray."),
+        _ => throw NotText(value.ValueKind == JsonValueKind.Object),
     };
+
+    /// <summary>
+    /// The value the reader is on as text, as <see cref="Text(JsonElement)"/> reads the element of the same bytes; an object
+    /// or an array throws the same <see cref="JsonException"/> (the reader stays on its start).
+    /// </summary>
+    /// <param name="reader">A reader on a value token (over one buffer, not a sequence).</param>
+    /// <returns>The text or <c>null</c>.</returns>
+    public static string? Text(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        JsonTokenType.Null => null,
+        _ => throw NotText(reader.TokenType == JsonTokenType.StartObject),
+    };
+
+    /// <summary>What reading an object or an array as text throws, as the payload serializer's string converter did.</summary>
+    /// <param name="isObject">An object (else an array).</param>
+    /// <returns>The exception.</returns>
+    public static JsonException NotText(bool isObject) =>
+        new(isObject ? "Expected a string, got StartObject." : "Expected a string, got StartArray.");
 
     /// <summary>
     /// A scalar kept as its element, to be read later without making text of it (amounts, dates:
@@ -84,7 +126,7 @@ public sealed class PayloadFields
     {
         JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value,
         JsonValueKind.Null => null,
-        _ => throw new JsonException(value.ValueKind == JsonValueKind.Object ? "Expected a string, got StartObject." : "Expected a string, got StartArray."),
+        _ => throw NotText(value.ValueKind == JsonValueKind.Object),
     };
 
     /// <summary>A scalar kept by <see cref="Scalar"/> as <see cref="Text(JsonElement)"/> reads it.</summary>

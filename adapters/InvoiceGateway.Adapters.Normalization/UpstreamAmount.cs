@@ -44,6 +44,28 @@ public static class UpstreamAmount
     public static int? WholeNumber(UpstreamValues values, string field, JsonElement? value) =>
         Parse<int>(values, field, value, WholeStyles, "a whole number");
 
+    /// <summary>The amount of a scalar read without a document, as <see cref="Read(UpstreamValues, string, JsonElement?)"/> reads the element of the same bytes.</summary>
+    /// <param name="values">Where the warning goes.</param>
+    /// <param name="field">The upstream field name.</param>
+    /// <param name="value">The scalar, or <c>null</c>.</param>
+    /// <returns>The amount or <c>null</c>.</returns>
+    public static decimal? Read(UpstreamValues values, string field, UpstreamScalar? value) =>
+        Parse<decimal>(values, field, value, Styles, "a number");
+
+    /// <summary>The whole number of a scalar read without a document, as <see cref="WholeNumber(UpstreamValues, string, JsonElement?)"/> reads the element of the same bytes.</summary>
+    /// <param name="values">Where the warning goes.</param>
+    /// <param name="field">The upstream field name.</param>
+    /// <param name="value">The scalar, or <c>null</c>.</param>
+    /// <returns>The number or <c>null</c>.</returns>
+    public static int? WholeNumber(UpstreamValues values, string field, UpstreamScalar? value) =>
+        Parse<int>(values, field, value, WholeStyles, "a whole number");
+
+    private static T? Parse<T>(UpstreamValues values, string field, UpstreamScalar? value, NumberStyles styles, string expected)
+        where T : struct, INumberBase<T> =>
+        value is { } scalar && scalar.TryGetUtf8Text(out var utf8) && T.TryParse(utf8, styles, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : Parse<T>(values, field, UpstreamScalar.Text(value), styles, expected);
+
     private static T? Parse<T>(UpstreamValues values, string field, JsonElement? value, NumberStyles styles, string expected)
         where T : struct, INumberBase<T> =>
         value is { } scalar && PayloadFields.TryGetUtf8Text(scalar, out var utf8) && T.TryParse(utf8, styles, CultureInfo.InvariantCulture, out var number)

@@ -39,6 +39,79 @@ public static class UpstreamJson
         }
     }
 
+    /// <summary>
+    /// Reads a response body into a pooled buffer, for an adapter that reads it with a <see cref="Utf8JsonReader"/>
+    /// (<see cref="ReaderOptions"/>) instead of a document: the bytes <see cref="ReadAsync"/> parses (the same stream,
+    /// read the same way, a UTF-8 byte order mark dropped as <see cref="JsonDocument.ParseAsync(Stream, JsonDocumentOptions, CancellationToken)"/>
+    /// drops it). A syntax error found while reading them becomes the same error as there: <see cref="InvalidJson"/>.
+    /// </summary>
+    /// <param name="source">The source name, for error messages.</param>
+    /// <param name="response">The upstream response.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The body; the caller disposes it (its buffer is cleared and returned to the pool).</returns>
+    public static async Task<UpstreamBody> ReadBodyAsync(string source, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        UpstreamException.ThrowIfFailed(source, response);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await UpstreamBody.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The reader options <see cref="ReadAsync"/> parses with: comments skipped, trailing commas, the source's depth.</summary>
+    /// <param name="limits">The source's limits.</param>
+    /// <returns>The options.</returns>
+    public static JsonReaderOptions ReaderOptions(UpstreamLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var document = DocumentOptions(limits);
+        return new JsonReaderOptions
+        {
+            AllowTrailingCommas = document.AllowTrailingCommas, CommentHandling = document.CommentHandling, MaxDepth = document.MaxDepth,
+        };
+    }
+
+    /// <summary>
+    /// The error <see cref="ReadAsync"/> throws for a body that is no JSON or nests too deep, for a syntax error a
+    /// <see cref="Utf8JsonReader"/> threw (<see cref="IsSyntaxError"/>) while reading the body of <paramref name="response"/>.
+    /// </summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="response">The upstream response.</param>
+    /// <param name="ex">The reader's exception.</param>
+    /// <param name="limits">The source's limits.</param>
+    /// <returns>The exception to throw.</returns>
+    public static UpstreamException InvalidJson(string source, HttpResponseMessage response, JsonException ex, UpstreamLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(limits);
+        return PayloadError(source, response, ex, limits);
+    }
+
+    /// <summary>
+    /// Whether an exception is a reader's syntax error (invalid JSON, too deep), which fails the whole body, rather than a
+    /// value of the wrong shape thrown by an adapter's own reading (<c>new JsonException(message)</c>, without a position).
+    /// </summary>
+    /// <param name="ex">The exception.</param>
+    /// <returns>Whether the reader threw it.</returns>
+    public static bool IsSyntaxError(Exception ex) => ex is JsonException { LineNumber: not null };
+
+    /// <summary>The kind of the value a reader's token starts.</summary>
+    /// <param name="token">A value's first token.</param>
+    /// <returns>The kind.</returns>
+    public static JsonValueKind KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => JsonValueKind.Object,
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        JsonTokenType.Null => JsonValueKind.Null,
+        _ => JsonValueKind.Undefined,
+    };
+
     /// <summary>Parses a body already in memory, with the same rules as <see cref="ReadAsync"/>.</summary>
     /// <param name="source">The source name, for error messages.</param>
     /// <param name="utf8Json">The body.</param>
@@ -111,12 +184,19 @@ public static class UpstreamJson
     {
         if (element.ValueKind != JsonValueKind.Array)
         {
-            throw new UpstreamException(UpstreamErrorCodes.Payload,
-                $"Source '{source}' sent {Describe(element.ValueKind)} where an array of {what} was expected.");
+            throw NotAnArray(source, element.ValueKind, what);
         }
 
         return element;
     }
+
+    /// <summary>The error <see cref="RequireArray"/> throws for a body of another kind.</summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="kind">What the body is.</param>
+    /// <param name="what">What the array holds, for the message.</param>
+    /// <returns>The exception to throw.</returns>
+    public static UpstreamException NotAnArray(string source, JsonValueKind kind, string what) =>
+        new(UpstreamErrorCodes.Payload, $"Source '{source}' sent {Describe(kind)} where an array of {what} was expected.");
 
     private static JsonDocumentOptions DocumentOptions(UpstreamLimits limits) => new()
     {

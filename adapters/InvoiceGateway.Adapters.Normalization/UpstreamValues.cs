@@ -56,10 +56,23 @@ public sealed class UpstreamValues
     {
         Span<char> day = stackalloc char[10];
         return value is { ValueKind: JsonValueKind.String } scalar && PayloadFields.TryGetUtf8Text(scalar, out var utf8)
-               && utf8.Length == day.Length && System.Text.Ascii.ToUtf16(utf8, day, out _) == System.Buffers.OperationStatus.Done
-               && IsoDates.TryReadDay(day, out var date)
+               && IsoDay(utf8, day, out var date)
             ? date
             : Date(field, PayloadFields.Text(value), formats);
+    }
+
+    /// <summary>A date of a scalar read without a document, as <see cref="Date(string, JsonElement?, string[])"/> reads the element of the same bytes.</summary>
+    /// <param name="field">The upstream field name, for the warning.</param>
+    /// <param name="value">The scalar, or <c>null</c>.</param>
+    /// <param name="formats">Extra exact formats to accept.</param>
+    /// <returns>The date, or <c>null</c>.</returns>
+    public DateOnly? Date(string field, UpstreamScalar? value, params string[] formats)
+    {
+        Span<char> day = stackalloc char[10];
+        return value is { TokenType: JsonTokenType.String } scalar && scalar.TryGetUtf8Text(out var utf8)
+               && IsoDay(utf8, day, out var date)
+            ? date
+            : Date(field, UpstreamScalar.Text(value), formats);
     }
 
     public DateOnly? Date(string field, string? value, params string[] formats)
@@ -92,6 +105,14 @@ public sealed class UpstreamValues
 
         Unparsed(field, text, "a date");
         return null;
+    }
+
+    // A plain yyyy-MM-dd in 10 ASCII bytes, read without a string (day: room for 10 characters).
+    private static bool IsoDay(ReadOnlySpan<byte> utf8, Span<char> day, out DateOnly date)
+    {
+        date = default;
+        return utf8.Length == day.Length && System.Text.Ascii.ToUtf16(utf8, day, out _) == System.Buffers.OperationStatus.Done
+               && IsoDates.TryReadDay(day, out date);
     }
 
     /// <summary>

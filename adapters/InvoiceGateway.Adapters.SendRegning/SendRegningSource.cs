@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using InvoiceGateway.Adapters.Normalization;
 using InvoiceGateway.Adapters.SendRegning.Mapping;
 using InvoiceGateway.Adapters.SendRegning.Paging;
@@ -68,11 +67,9 @@ internal sealed class SendRegningSource : IInvoiceSource
                     }
                 }
 
-                using (var document = await UpstreamJson.ReadAsync(_source.Name, response, _source.Limits, cancellationToken)
-                           .ConfigureAwait(false))
+                using (var body = await UpstreamJson.ReadBodyAsync(_source.Name, response, cancellationToken).ConfigureAwait(false))
                 {
-                    var invoices = UpstreamJson.RequireArray(_source.Name, document.RootElement, "invoices");
-                    entries.AddAll(invoices, _normalizer.Normalize);
+                    _normalizer.ReadPage(response, body.Utf8, entries);
                 }
 
                 if (stopped is not null)
@@ -117,24 +114,8 @@ internal sealed class SendRegningSource : IInvoiceSource
             return null;
         }
 
-        using var document = await UpstreamJson.ReadAsync(_source.Name, response, _source.Limits, cancellationToken)
-            .ConfigureAwait(false);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new UpstreamException(UpstreamErrorCodes.Payload,
-                $"Source '{_source.Name}' sent {UpstreamJson.Describe(document.RootElement.ValueKind)} where an invoice object was expected.");
-        }
-
-        try
-        {
-            return _normalizer.Normalize(document.RootElement);
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException
-                                       or OverflowException or ArgumentException or UpstreamException)
-        {
-            throw new UpstreamException(UpstreamErrorCodes.Payload,
-                $"Source '{_source.Name}' sent an invoice that could not be read: {ex.Message}", null, ex);
-        }
+        using var body = await UpstreamJson.ReadBodyAsync(_source.Name, response, cancellationToken).ConfigureAwait(false);
+        return _normalizer.ReadOne(response, body.Utf8);
     }
 
     /// <summary>

@@ -30,6 +30,15 @@ public readonly struct RawJson : IEquatable<RawJson>
     public static RawJson Of(JsonElement element) =>
         new(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).ToArray());
 
+    /// <summary>
+    /// A copy of the bytes of one JSON value that a <see cref="Utf8JsonReader"/> has just read whole (an adapter that reads
+    /// its page without a document: from the value's <see cref="Utf8JsonReader.TokenStartIndex"/> to
+    /// <see cref="Utf8JsonReader.BytesConsumed"/> after its last token). Not checked again: the reader did.
+    /// </summary>
+    /// <param name="utf8Value">The value's bytes.</param>
+    /// <returns>The payload's bytes.</returns>
+    public static RawJson OfRead(ReadOnlySpan<byte> utf8Value) => new(utf8Value.ToArray());
+
     /// <summary>Keeps <paramref name="utf8"/> (not copied) after checking that it is exactly one JSON value.</summary>
     /// <param name="utf8">The UTF-8 JSON; the caller does not change it afterwards.</param>
     /// <returns>The payload.</returns>

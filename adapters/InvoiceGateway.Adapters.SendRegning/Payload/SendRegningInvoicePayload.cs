@@ -1,12 +1,12 @@
-using System.Text.Json;
+using InvoiceGateway.Adapters.Normalization;
 
 namespace InvoiceGateway.Adapters.SendRegning.Payload;
 
 /// <summary>
 /// A SendRegning invoice as documented (camelCase names, read by <see cref="SendRegningPayloadReader"/>).
 /// Scalars are read as text so that amounts keep their scale and a value of the wrong type becomes an
-/// <c>unparsed_value</c> warning instead of a rejected invoice; amounts and dates are kept as their elements
-/// (<see cref="Normalization.PayloadFields.Scalar"/>) and parsed from their UTF-8 by the map, without a string each.
+/// <c>unparsed_value</c> warning instead of a rejected invoice; amounts and dates are kept as their tokens' bytes
+/// (<see cref="UpstreamScalar"/>) and parsed from their UTF-8 by the map, without a string each.
 /// </summary>
 internal sealed record SendRegningInvoicePayload
 {
@@ -18,17 +18,17 @@ internal sealed record SendRegningInvoicePayload
 
     public string? OrderNumber { get; init; }
 
-    public JsonElement? InvoiceDate { get; init; }
+    public UpstreamScalar? InvoiceDate { get; init; }
 
-    public JsonElement? DueDate { get; init; }
+    public UpstreamScalar? DueDate { get; init; }
 
-    public JsonElement? DeliveryDate { get; init; }
+    public UpstreamScalar? DeliveryDate { get; init; }
 
     /// <summary>The day the order was placed.</summary>
-    public JsonElement? OrderDate { get; init; }
+    public UpstreamScalar? OrderDate { get; init; }
 
     /// <summary>The day a payment reminder was sent.</summary>
-    public JsonElement? ReminderDate { get; init; }
+    public UpstreamScalar? ReminderDate { get; init; }
 
     public string? OurReference { get; init; }
 
@@ -36,12 +36,12 @@ internal sealed record SendRegningInvoicePayload
 
     public string? Kid { get; init; }
 
-    public JsonElement? Tax { get; init; }
+    public UpstreamScalar? Tax { get; init; }
 
-    public JsonElement? Total { get; init; }
+    public UpstreamScalar? Total { get; init; }
 
     /// <summary>What is still to be paid.</summary>
-    public JsonElement? CurrentBalance { get; init; }
+    public UpstreamScalar? CurrentBalance { get; init; }
 
     public string? InvoiceText { get; init; }
 
@@ -120,9 +120,9 @@ internal sealed record SendRegningInternationalPayload
 internal sealed record SendRegningItemPayload
 {
     /// <summary>The line's position.</summary>
-    public JsonElement? Number { get; init; }
+    public UpstreamScalar? Number { get; init; }
 
-    public JsonElement? Quantity { get; init; }
+    public UpstreamScalar? Quantity { get; init; }
 
     public string? Unit { get; init; }
 
@@ -130,15 +130,15 @@ internal sealed record SendRegningItemPayload
 
     public string? Description { get; init; }
 
-    public JsonElement? UnitPrice { get; init; }
+    public UpstreamScalar? UnitPrice { get; init; }
 
     /// <summary>Discount in percent.</summary>
-    public JsonElement? Discount { get; init; }
+    public UpstreamScalar? Discount { get; init; }
 
-    public JsonElement? TaxRate { get; init; }
+    public UpstreamScalar? TaxRate { get; init; }
 
     /// <summary>The line amount with tax.</summary>
-    public JsonElement? Total { get; init; }
+    public UpstreamScalar? Total { get; init; }
 
-    public JsonElement? TotalWithoutTax { get; init; }
+    public UpstreamScalar? TotalWithoutTax { get; init; }
 }

@@ -17,7 +17,7 @@ internal static class SendRegningInvoiceMap
 {
     private static readonly PaymentInstructions NoPayment = new();
 
-    public static Invoice Map(SendRegningInvoicePayload s, SourceSettings settings, UpstreamValues values)
+    public static Invoice Map(in SendRegningInvoicePayload s, SourceSettings settings, UpstreamValues values)
     {
         // AutoMapper read the members that match a payload member by name first, then the configured ones, each group in
         // the canonical record's order; the warnings come in that order, so the values are read in it.
@@ -26,7 +26,7 @@ internal static class SendRegningInvoiceMap
         var orderDate = values.Date("orderDate", s.OrderDate);
         var reminderDate = values.Date("reminderDate", s.ReminderDate);
         var currency = InvoiceRules.Currency(s.Currency, settings.Source, settings.DefaultCurrency);
-        var recipient = Party(s.Recipient, values);
+        var recipient = Party(in s.Recipient, values);
         var deliveryAddress = s.DeliveryAddress is { } delivery
             ? new PostalAddress(
                 InvoiceRules.Text(delivery.Address),
@@ -37,8 +37,8 @@ internal static class SendRegningInvoiceMap
             : null;
         var kind = UpstreamFlag.Read(values, "credit", s.Credit) == true ? InvoiceKind.CreditNote : InvoiceKind.Invoice;
         var issueDate = values.Date("invoiceDate", s.InvoiceDate);
-        var totals = Totals(s, values);
-        var issuer = Party(s.Originator, values);
+        var totals = Totals(in s, values);
+        var issuer = Party(in s.Originator, values);
         return new Invoice
         {
             Id = Invoice.MakeId(settings.Source.Name, s.Number!),
@@ -57,18 +57,18 @@ internal static class SendRegningInvoiceMap
             Issuer = issuer,
             Recipient = recipient,
             DeliveryAddress = deliveryAddress,
-            Payment = Payment(s),
+            Payment = Payment(in s),
             References = new InvoiceReferences(
                 Order: InvoiceRules.Text(s.OrderNumber),
                 BuyerReference: InvoiceRules.Text(s.YourReference),
                 SellerReference: InvoiceRules.Text(s.OurReference)),
-            Lines = Lines(s.Items, values),
+            Lines = Lines(s.Items.AsSpan(0, s.ItemCount), values),
             Notes = InvoiceRules.Text(s.InvoiceText),
         };
     }
 
     /// <summary>total → gross, tax → tax, net = total − tax, currentBalance → due, paid = total − currentBalance.</summary>
-    private static InvoiceTotals Totals(SendRegningInvoicePayload s, UpstreamValues values)
+    private static InvoiceTotals Totals(in SendRegningInvoicePayload s, UpstreamValues values)
     {
         var gross = UpstreamAmount.Read(values, "total", s.Total);
         var tax = UpstreamAmount.Read(values, "tax", s.Tax);
@@ -81,9 +81,9 @@ internal static class SendRegningInvoiceMap
     /// the one SendRegning gives (<c>icd</c>; Peppol's 9908 is written as the ICD 0192), else 0192 for a nine-digit
     /// number of a party whose address is in Norway. A party that is sent, even empty, is a party.
     /// </summary>
-    private static Party? Party(SendRegningPartyPayload? s, UpstreamValues values)
+    private static Party? Party(in SendRegningPartyPayload? party, UpstreamValues values)
     {
-        if (s is null)
+        if (party is not { } s)
         {
             return null;
         }
@@ -111,7 +111,7 @@ internal static class SendRegningInvoiceMap
         };
     }
 
-    private static PaymentInstructions? Payment(SendRegningInvoicePayload s)
+    private static PaymentInstructions? Payment(in SendRegningInvoicePayload s)
     {
         var payment = new PaymentInstructions(
             AccountNumber: InvoiceRules.Text(s.AccountNumber),
@@ -121,17 +121,17 @@ internal static class SendRegningInvoiceMap
         return payment == NoPayment ? null : payment;
     }
 
-    private static InvoiceLine[] Lines(IReadOnlyList<SendRegningItemPayload>? items, UpstreamValues values)
+    private static InvoiceLine[] Lines(ReadOnlySpan<SendRegningItemPayload> items, UpstreamValues values)
     {
-        if (items is null || items.Count == 0)
+        if (items.IsEmpty)
         {
             return [];
         }
 
-        var lines = new InvoiceLine[items.Count];
+        var lines = new InvoiceLine[items.Length];
         for (var i = 0; i < lines.Length; i++)
         {
-            var s = items[i];
+            ref readonly var s = ref items[i];
             // Matched by name first (quantity, unit price, tax rate), then the configured members, as AutoMapper read them.
             var quantity = UpstreamAmount.Read(values, "items.quantity", s.Quantity);
             var unitPrice = UpstreamAmount.Read(values, "items.unitPrice", s.UnitPrice);

@@ -99,14 +99,14 @@ internal sealed class SendRegningNormalizer(SourceSettings settings)
     private Invoice Normalize(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
     {
         var start = (int)reader.TokenStartIndex;
-        var payload = SendRegningPayloadReader.Read(ref reader, body);
+        SendRegningPayloadReader.Read(ref reader, body, out var payload);
         if (string.IsNullOrWhiteSpace(payload.Number))
         {
             throw new UpstreamException("the invoice has no 'number'.");
         }
 
         var values = new UpstreamValues();
-        var invoice = SendRegningInvoiceMap.Map(payload, settings, values);
+        var invoice = SendRegningInvoiceMap.Map(in payload, settings, values);
         // Signs first (a credit note sent negative), then the status from the amounts as on the document.
         return InvoiceRules.Finish(invoice, values, RawJson.OfRead(body.Span[start..(int)reader.BytesConsumed]), Status);
     }

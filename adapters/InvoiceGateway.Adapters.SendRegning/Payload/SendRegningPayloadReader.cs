@@ -4,7 +4,7 @@ using InvoiceGateway.Adapters.Normalization;
 namespace InvoiceGateway.Adapters.SendRegning.Payload;
 
 /// <summary>
-/// Reads a SendRegning invoice object into the payload records by hand, with the rules the lenient payload options
+/// Reads a SendRegning invoice object into the payload structs by hand, with the rules the lenient payload options
 /// gave the serializer (names case-insensitive, the last of repeated names wins, unknown names skipped, scalars as
 /// text, <c>null</c> items left out): a reflection-driven second pass over each entry was 39 % of a SendRegning read
 /// (bench/results/normalization-profile.md). It reads the page's tokens with the <see cref="Utf8JsonReader"/> that reads
@@ -32,8 +32,12 @@ internal static class SendRegningPayloadReader
     private static readonly PayloadFields ItemFields = new(
         "number", "quantity", "unit", "productCode", "description", "unitPrice", "discount", "taxRate", "total", "totalWithoutTax");
 
+    // The items of the invoice being read; a thread reads one invoice at a time, and the page is read synchronously.
+    [ThreadStatic]
+    private static SendRegningItemPayload[]? t_items;
+
     /// <summary>Reads the invoice object the reader is on; leaves the reader on its end.</summary>
-    public static SendRegningInvoicePayload Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
+    public static void Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, out SendRegningInvoicePayload s)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -42,176 +46,134 @@ internal static class SendRegningPayloadReader
                 : $"The invoice is {Describe(reader.TokenType)}, not an object.");
         }
 
-        string? number = null, credit = null, orderNumber = null, ourReference = null, yourReference = null, kid = null;
-        string? invoiceText = null, accountNumber = null, currency = null;
-        UpstreamScalar? invoiceDate = null, dueDate = null, deliveryDate = null, orderDate = null, reminderDate = null;
-        UpstreamScalar? tax = null, total = null, currentBalance = null;
-        SendRegningDeliveryAddressPayload? deliveryAddress = null;
-        SendRegningPartyPayload? originator = null, recipient = null;
-        SendRegningInternationalPayload? international = null;
-        IReadOnlyList<SendRegningItemPayload>? items = null;
+        s = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var property = InvoiceFields.IndexOf(ref reader);
             reader.Read();
             switch (property)
             {
-                case 0: number = PayloadFields.Text(ref reader); break;
-                case 1: credit = PayloadFields.Text(ref reader); break;
-                case 2: orderNumber = PayloadFields.Text(ref reader); break;
-                case 3: invoiceDate = UpstreamScalar.Read(ref reader, body); break;
-                case 4: dueDate = UpstreamScalar.Read(ref reader, body); break;
-                case 5: deliveryDate = UpstreamScalar.Read(ref reader, body); break;
-                case 6: orderDate = UpstreamScalar.Read(ref reader, body); break;
-                case 7: reminderDate = UpstreamScalar.Read(ref reader, body); break;
-                case 8: ourReference = PayloadFields.Text(ref reader); break;
-                case 9: yourReference = PayloadFields.Text(ref reader); break;
-                case 10: kid = PayloadFields.Text(ref reader); break;
-                case 11: tax = UpstreamScalar.Read(ref reader, body); break;
-                case 12: total = UpstreamScalar.Read(ref reader, body); break;
-                case 13: currentBalance = UpstreamScalar.Read(ref reader, body); break;
-                case 14: invoiceText = PayloadFields.Text(ref reader); break;
-                case 15: accountNumber = PayloadFields.Text(ref reader); break;
-                case 16: currency = PayloadFields.Text(ref reader); break;
-                case 17: deliveryAddress = IsObject(ref reader, "deliveryAddress") ? DeliveryAddress(ref reader) : null; break;
-                case 18: originator = IsObject(ref reader, "originator") ? Party(ref reader, body, "originator") : null; break;
-                case 19: recipient = IsObject(ref reader, "recipient") ? Party(ref reader, body, "recipient") : null; break;
-                case 20: international = IsObject(ref reader, "international") ? International(ref reader) : null; break;
-                case 21: items = Items(ref reader, body); break;
+                case 0: s.Number = PayloadFields.Text(ref reader); break;
+                case 1: s.Credit = PayloadFields.Text(ref reader); break;
+                case 2: s.OrderNumber = PayloadFields.Text(ref reader); break;
+                case 3: s.InvoiceDate = UpstreamScalar.Read(ref reader, body); break;
+                case 4: s.DueDate = UpstreamScalar.Read(ref reader, body); break;
+                case 5: s.DeliveryDate = UpstreamScalar.Read(ref reader, body); break;
+                case 6: s.OrderDate = UpstreamScalar.Read(ref reader, body); break;
+                case 7: s.ReminderDate = UpstreamScalar.Read(ref reader, body); break;
+                case 8: s.OurReference = PayloadFields.Text(ref reader); break;
+                case 9: s.YourReference = PayloadFields.Text(ref reader); break;
+                case 10: s.Kid = PayloadFields.Text(ref reader); break;
+                case 11: s.Tax = UpstreamScalar.Read(ref reader, body); break;
+                case 12: s.Total = UpstreamScalar.Read(ref reader, body); break;
+                case 13: s.CurrentBalance = UpstreamScalar.Read(ref reader, body); break;
+                case 14: s.InvoiceText = PayloadFields.Text(ref reader); break;
+                case 15: s.AccountNumber = PayloadFields.Text(ref reader); break;
+                case 16: s.Currency = PayloadFields.Text(ref reader); break;
+                case 17: s.DeliveryAddress = IsObject(ref reader, "deliveryAddress") ? DeliveryAddress(ref reader) : null; break;
+                case 18: s.Originator = IsObject(ref reader, "originator") ? Party(ref reader, body, "originator") : null; break;
+                case 19: s.Recipient = IsObject(ref reader, "recipient") ? Party(ref reader, body, "recipient") : null; break;
+                case 20: s.International = IsObject(ref reader, "international") ? International(ref reader) : null; break;
+                case 21: s.ItemCount = Items(ref reader, body, out s.Items); break;
                 default: reader.Skip(); break;
             }
         }
-
-        return new SendRegningInvoicePayload
-        {
-            Number = number,
-            Credit = credit,
-            OrderNumber = orderNumber,
-            InvoiceDate = invoiceDate,
-            DueDate = dueDate,
-            DeliveryDate = deliveryDate,
-            OrderDate = orderDate,
-            ReminderDate = reminderDate,
-            OurReference = ourReference,
-            YourReference = yourReference,
-            Kid = kid,
-            Tax = tax,
-            Total = total,
-            CurrentBalance = currentBalance,
-            InvoiceText = invoiceText,
-            AccountNumber = accountNumber,
-            Currency = currency,
-            DeliveryAddress = deliveryAddress,
-            Originator = originator,
-            Recipient = recipient,
-            International = international,
-            Items = items,
-        };
     }
 
     private static SendRegningPartyPayload Party(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, string field)
     {
-        string? name = null, organisationNumber = null, customerNumber = null, email = null, phone = null, mobile = null;
-        string? web = null, icd = null;
-        SendRegningAddressPayload? address = null;
+        var s = default(SendRegningPartyPayload);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var property = PartyFields.IndexOf(ref reader);
             reader.Read();
             switch (property)
             {
-                case 0: name = PayloadFields.Text(ref reader); break;
-                case 1: organisationNumber = PayloadFields.Text(ref reader); break;
-                case 2: customerNumber = PayloadFields.Text(ref reader); break;
-                case 3: email = PayloadFields.Text(ref reader); break;
-                case 4: phone = PayloadFields.Text(ref reader); break;
-                case 5: mobile = PayloadFields.Text(ref reader); break;
-                case 6: web = PayloadFields.Text(ref reader); break;
-                case 7: address = IsObject(ref reader, field + ".address") ? Address(ref reader) : null; break;
-                case 8: icd = PayloadFields.Text(ref reader); break;
+                case 0: s.Name = PayloadFields.Text(ref reader); break;
+                case 1: s.OrganisationNumber = PayloadFields.Text(ref reader); break;
+                case 2: s.CustomerNumber = PayloadFields.Text(ref reader); break;
+                case 3: s.Email = PayloadFields.Text(ref reader); break;
+                case 4: s.Phone = PayloadFields.Text(ref reader); break;
+                case 5: s.Mobile = PayloadFields.Text(ref reader); break;
+                case 6: s.Web = PayloadFields.Text(ref reader); break;
+                case 7: s.Address = IsObject(ref reader, field + ".address") ? Address(ref reader) : null; break;
+                case 8: s.Icd = PayloadFields.Text(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new SendRegningPartyPayload
-        {
-            Name = name,
-            OrganisationNumber = organisationNumber,
-            CustomerNumber = customerNumber,
-            Email = email,
-            Phone = phone,
-            Mobile = mobile,
-            Web = web,
-            Address = address,
-            Icd = icd,
-        };
+        return s;
     }
 
     private static SendRegningAddressPayload Address(ref Utf8JsonReader reader)
     {
-        string? address1 = null, address2 = null, zip = null, city = null, country = null;
+        var s = default(SendRegningAddressPayload);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var property = AddressFields.IndexOf(ref reader);
             reader.Read();
             switch (property)
             {
-                case 0: address1 = PayloadFields.Text(ref reader); break;
-                case 1: address2 = PayloadFields.Text(ref reader); break;
-                case 2: zip = PayloadFields.Text(ref reader); break;
-                case 3: city = PayloadFields.Text(ref reader); break;
-                case 4: country = PayloadFields.Text(ref reader); break;
+                case 0: s.Address1 = PayloadFields.Text(ref reader); break;
+                case 1: s.Address2 = PayloadFields.Text(ref reader); break;
+                case 2: s.Zip = PayloadFields.Text(ref reader); break;
+                case 3: s.City = PayloadFields.Text(ref reader); break;
+                case 4: s.Country = PayloadFields.Text(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new SendRegningAddressPayload { Address1 = address1, Address2 = address2, Zip = zip, City = city, Country = country };
+        return s;
     }
 
     private static SendRegningDeliveryAddressPayload DeliveryAddress(ref Utf8JsonReader reader)
     {
-        string? address = null, zip = null, city = null, country = null;
+        var s = default(SendRegningDeliveryAddressPayload);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var property = DeliveryAddressFields.IndexOf(ref reader);
             reader.Read();
             switch (property)
             {
-                case 0: address = PayloadFields.Text(ref reader); break;
-                case 1: zip = PayloadFields.Text(ref reader); break;
-                case 2: city = PayloadFields.Text(ref reader); break;
-                case 3: country = PayloadFields.Text(ref reader); break;
+                case 0: s.Address = PayloadFields.Text(ref reader); break;
+                case 1: s.Zip = PayloadFields.Text(ref reader); break;
+                case 2: s.City = PayloadFields.Text(ref reader); break;
+                case 3: s.Country = PayloadFields.Text(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new SendRegningDeliveryAddressPayload { Address = address, Zip = zip, City = city, Country = country };
+        return s;
     }
 
     private static SendRegningInternationalPayload International(ref Utf8JsonReader reader)
     {
-        string? iban = null, bic = null;
+        var s = default(SendRegningInternationalPayload);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var property = InternationalFields.IndexOf(ref reader);
             reader.Read();
             switch (property)
             {
-                case 0: iban = PayloadFields.Text(ref reader); break;
-                case 1: bic = PayloadFields.Text(ref reader); break;
+                case 0: s.Iban = PayloadFields.Text(ref reader); break;
+                case 1: s.Bic = PayloadFields.Text(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new SendRegningInternationalPayload { Iban = iban, Bic = bic };
+        return s;
     }
 
-    /// <summary><c>items</c>: <c>null</c> entries are no line; an entry that is no object, or items that are no array, fail the invoice.</summary>
-    private static SendRegningItemPayload[]? Items(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// <c>items</c> into this thread's scratch array: <c>null</c> entries are no line; an entry that is no object, or items
+    /// that are no array, fail the invoice. The last <c>items</c> of an invoice that repeats it wins, as it did.
+    /// </summary>
+    private static int Items(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, out SendRegningItemPayload[]? items)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return null;
+            items = null;
+            return 0;
         }
 
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -219,16 +181,47 @@ internal static class SendRegningPayloadReader
             throw new JsonException($"The 'items' value is {Describe(reader.TokenType)}; an array was expected.");
         }
 
-        var items = new List<SendRegningItemPayload>();
+        items = t_items ??= new SendRegningItemPayload[8];
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (IsObject(ref reader, "items[]"))
             {
-                items.Add(Item(ref reader, body));
+                if (count == items.Length)
+                {
+                    Array.Resize(ref items, items.Length * 2);
+                    t_items = items;
+                }
+
+                Item(ref reader, body, out items[count++]);
             }
         }
 
-        return [.. items];
+        return count;
+    }
+
+    private static void Item(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, out SendRegningItemPayload s)
+    {
+        s = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = ItemFields.IndexOf(ref reader);
+            reader.Read();
+            switch (property)
+            {
+                case 0: s.Number = UpstreamScalar.Read(ref reader, body); break;
+                case 1: s.Quantity = UpstreamScalar.Read(ref reader, body); break;
+                case 2: s.Unit = PayloadFields.Text(ref reader); break;
+                case 3: s.ProductCode = PayloadFields.Text(ref reader); break;
+                case 4: s.Description = PayloadFields.Text(ref reader); break;
+                case 5: s.UnitPrice = UpstreamScalar.Read(ref reader, body); break;
+                case 6: s.Discount = UpstreamScalar.Read(ref reader, body); break;
+                case 7: s.TaxRate = UpstreamScalar.Read(ref reader, body); break;
+                case 8: s.Total = UpstreamScalar.Read(ref reader, body); break;
+                case 9: s.TotalWithoutTax = UpstreamScalar.Read(ref reader, body); break;
+                default: reader.Skip(); break;
+            }
+        }
     }
 
     /// <summary>
@@ -243,43 +236,4 @@ internal static class SendRegningPayloadReader
     };
 
     private static string Describe(JsonTokenType token) => UpstreamJson.Describe(UpstreamJson.KindOf(token));
-
-    private static SendRegningItemPayload Item(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
-    {
-        string? unit = null, productCode = null, description = null;
-        UpstreamScalar? number = null, quantity = null, unitPrice = null, discount = null, taxRate = null, total = null, totalWithoutTax = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var property = ItemFields.IndexOf(ref reader);
-            reader.Read();
-            switch (property)
-            {
-                case 0: number = UpstreamScalar.Read(ref reader, body); break;
-                case 1: quantity = UpstreamScalar.Read(ref reader, body); break;
-                case 2: unit = PayloadFields.Text(ref reader); break;
-                case 3: productCode = PayloadFields.Text(ref reader); break;
-                case 4: description = PayloadFields.Text(ref reader); break;
-                case 5: unitPrice = UpstreamScalar.Read(ref reader, body); break;
-                case 6: discount = UpstreamScalar.Read(ref reader, body); break;
-                case 7: taxRate = UpstreamScalar.Read(ref reader, body); break;
-                case 8: total = UpstreamScalar.Read(ref reader, body); break;
-                case 9: totalWithoutTax = UpstreamScalar.Read(ref reader, body); break;
-                default: reader.Skip(); break;
-            }
-        }
-
-        return new SendRegningItemPayload
-        {
-            Number = number,
-            Quantity = quantity,
-            Unit = unit,
-            ProductCode = productCode,
-            Description = description,
-            UnitPrice = unitPrice,
-            Discount = discount,
-            TaxRate = taxRate,
-            Total = total,
-            TotalWithoutTax = totalWithoutTax,
-        };
-    }
 }

@@ -23,6 +23,11 @@ public sealed class PayloadFields
     public PayloadFields(params string[] names)
     {
         ArgumentNullException.ThrowIfNull(names);
+        if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Length)
+        {
+            throw new ArgumentException("The names of a shape must differ ignoring case.", nameof(names));
+        }
+
         _names = names;
         _utf8 = [.. names.Select(Encoding.UTF8.GetBytes)];
         _byLength = new int[_utf8.Max(n => n.Length) + 1][];
@@ -44,8 +49,23 @@ public sealed class PayloadFields
     /// <summary>The index of the name of the property the reader is on, as <see cref="IndexOf(JsonProperty)"/> matches it.</summary>
     /// <param name="reader">A reader on a <see cref="JsonTokenType.PropertyName"/> (over one buffer, not a sequence).</param>
     /// <returns>The index, or -1.</returns>
-    public int IndexOf(ref Utf8JsonReader reader) =>
-        !reader.ValueIsEscaped && System.Text.Ascii.IsValid(reader.ValueSpan) ? IndexOfAscii(reader.ValueSpan) : IndexOfName(reader.GetString()!);
+    public int IndexOf(ref Utf8JsonReader reader)
+    {
+        var raw = reader.ValueSpan;
+        if (raw.Length < _byLength.Length)
+        {
+            // The name as documented, the usual case: an exact match is the answer (the names differ ignoring case).
+            foreach (var i in _byLength[raw.Length])
+            {
+                if (raw.SequenceEqual(_utf8[i]))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return !reader.ValueIsEscaped && System.Text.Ascii.IsValid(raw) ? IndexOfAscii(raw) : IndexOfName(reader.GetString()!);
+    }
 
     private int IndexOfAscii(ReadOnlySpan<byte> raw)
     {

@@ -51,6 +51,55 @@ public class UpstreamScalarTests
         Assert.Equal(fromElement.Warnings, fromScalar.Warnings);
     }
 
+    /// <summary>Numbers of every form, as JSON numbers and as strings: plain ones (read by the adapter's own parse) and others.</summary>
+    public static TheoryData<string> Numbers()
+    {
+        string[] numbers =
+        [
+            "0", "0.0", "0.000", "00", "007", "7.10", "125.00", "1250", "-12.50", "-0", "-0.00", "-0.5", "0.5", "12.345678",
+            "999999999999999999", "999999999999999999.5", "99999999999999999.9", "123456789012345678", "1234567890123456789",
+            "0.000000000000000001", "0.0000000000000000001", "1.", ".5", "1..2", "1.2.3", "+5", "--5", "-", "1e3", "1E-2", " 5",
+            "5 ", "1,5", "4294967296", "18446744073709551615", "79228162514264337593543950335",
+        ];
+        var data = new TheoryData<string>();
+        var random = new Random(16);
+        foreach (var number in numbers.Concat(Enumerable.Range(0, 200).Select(_ => Random(random))))
+        {
+            if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                && !number.StartsWith('.') && !number.EndsWith('.') && !number.StartsWith('+') && !number.StartsWith(' ')
+                && !number.EndsWith(' ') && !(number.Length > 1 && number.TrimStart('-').StartsWith('0') && number.TrimStart('-').Length > 1 && number.TrimStart('-')[1] != '.'))
+            {
+                data.Add(number);
+            }
+
+            data.Add($"\"{number}\"");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Numbers))]
+    public void Amount_HasTheValueAndScaleOfTheTextParse(string json)
+    {
+        var (scalar, element) = Read(json);
+        var fromScalar = new UpstreamValues();
+        var fromText = new UpstreamValues();
+
+        var expected = UpstreamAmount.Read(fromText, "total", PayloadFields.Text(element));
+        var actual = UpstreamAmount.Read(fromScalar, "total", scalar);
+
+        Assert.Equal(expected is { } e ? decimal.GetBits(e) : null, actual is { } a ? decimal.GetBits(a) : null);
+        Assert.Equal(fromText.Warnings, fromScalar.Warnings);
+    }
+
+    private static string Random(Random random)
+    {
+        var integer = random.Next(0, 3) switch { 0 => "0", 1 => random.Next(1, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture), _ => random.NextInt64(1, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var fraction = random.Next(0, 3) == 0 ? string.Empty : "." + new string([.. Enumerable.Range(0, random.Next(1, 12)).Select(_ => (char)('0' + random.Next(0, 10)))]);
+        return (random.Next(0, 4) == 0 ? "-" : string.Empty) + integer + fraction;
+    }
+
     [Theory]
     [InlineData("{}", "Expected a string, got StartObject.")]
     [InlineData("[1]", "Expected a string, got StartArray.")]

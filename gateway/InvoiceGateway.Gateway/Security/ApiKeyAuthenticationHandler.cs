@@ -27,29 +27,62 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     private TimeSpan? _throttledFor;
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var result = Authenticate();
-        if (result.Failure is not KeyNotConfigured notConfigured)
+        var result = Authenticate(out var principal);
+        if (result is null)
         {
-            return result;
+            return Succeeded(principal!);
         }
 
+        return result.Failure is KeyNotConfigured notConfigured ? AuthenticateTenantKeyAsync(notConfigured.Presented) : Task.FromResult(result);
+    }
+
+    private async Task<AuthenticateResult> AuthenticateTenantKeyAsync(string presented)
+    {
         // Not a configured key: perhaps a tenant key (looked up by its digest, cached briefly).
-        if (await tenantKeys.FindAsync(notConfigured.Presented, Context.RequestAborted).ConfigureAwait(false) is { } tenantKey)
+        if (await tenantKeys.FindAsync(presented, Context.RequestAborted).ConfigureAwait(false) is { } tenantKey)
         {
-            return AuthenticateResult.Success(new AuthenticationTicket(Principals.Of(tenantKey, Scheme.Name, ForTenantKey), Scheme.Name));
+            return await Succeeded(Principals.Of(tenantKey, Scheme.Name, ForTenantKey)).ConfigureAwait(false);
         }
 
         throttle.RecordFailure(Context.Connection.RemoteIpAddress);
         return AuthenticateResult.Fail($"The API key in the {Options.HeaderName} header is not valid.");
     }
 
-    private AuthenticateResult Authenticate()
+    /// <summary>
+    /// The result of a successful authentication as <paramref name="principal"/>, completed, built once per principal
+    /// (principals are built once per key, <see cref="Principals"/>): a ticket, its properties, a result and a task per
+    /// request were most of what authenticating a known key allocated. Nothing in the gateway writes to a ticket's
+    /// properties (no sign-in, no stored tokens), so one per key is what every request would have built.
+    /// </summary>
+    private Task<AuthenticateResult> Succeeded(ClaimsPrincipal principal)
     {
+        if (SuccessOf.TryGetValue(principal, out var kept) && kept.Result.Ticket?.AuthenticationScheme == Scheme.Name)
+        {
+            return kept;
+        }
+
+        var succeeded = Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        SuccessOf.AddOrUpdate(principal, succeeded);
+        return succeeded;
+    }
+
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, Task<AuthenticateResult>> SuccessOf = [];
+
+    /// <summary>The handler has no events; the base class would allocate an object and a task per request for none.</summary>
+    protected override Task<object> CreateEventsAsync() => NoEvents;
+
+    private static readonly Task<object> NoEvents = Task.FromResult(new object());
+
+    /// <summary><c>null</c> with the caller's <paramref name="principal"/> when the key is a configured one (or none are configured), else why not.</summary>
+    private AuthenticateResult? Authenticate(out ClaimsPrincipal? principal)
+    {
+        principal = null;
         if (!keys.Enabled)
         {
-            return AuthenticateResult.Success(new AuthenticationTicket(Principals.Of(keys, Scheme.Name, (_, scheme) => Anonymous(scheme)), Scheme.Name));
+            principal = Principals.Of(keys, Scheme.Name, static (_, scheme) => Anonymous(scheme));
+            return null;
         }
 
         var presented = Request.Headers[Options.HeaderName];
@@ -84,7 +117,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail($"The API key in the {Options.HeaderName} header is not valid.");
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(Principals.Of(key, Scheme.Name, ForKey), Scheme.Name));
+        principal = Principals.Of(key, Scheme.Name, ForKey);
+        return null;
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -24,7 +24,12 @@ internal sealed class TenantResolution(RequestDelegate next)
         var named = context.Request.Headers[HeaderName];
         if (named.Count == 0)
         {
-            tenant.Set(own ?? TenantContext.DefaultId);
+            // A new request's context is the default tenant already: no id to check against the pattern per request.
+            if (own is not null)
+            {
+                tenant.Set(own);
+            }
+
             return next(context);
         }
 

@@ -153,7 +153,8 @@ internal static class InvoicesApi
     internal static async ValueTask<IResult> GetInvoice(string id, HttpContext http, GatewayContext gateway)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var query = ParseDetailQuery(http.Request.Query, errors);
+        // Without a query string there is nothing to parse (Request.Query would build its feature and collection).
+        var query = http.Request.QueryString.HasValue ? ParseDetailQuery(http.Request.Query, errors) : DetailQuery.Plain;
         var read = await ReadInvoiceAsync(id, errors, http, gateway).ConfigureAwait(false);
         if (read.Problem is { } problem)
         {

@@ -72,7 +72,14 @@ internal sealed class GatewayMetrics
         }
     }
 
-    public void RecordDetail(string source, CacheState cache) => RecordCache("detail", source, cache);
+    public void RecordDetail(string source, CacheState cache)
+    {
+        // Three tags per cached detail only when a listener takes them.
+        if (_cacheOutcomes.Enabled)
+        {
+            RecordCache("detail", source, cache);
+        }
+    }
 
     internal static string CacheName(CacheState state) => state switch
     {

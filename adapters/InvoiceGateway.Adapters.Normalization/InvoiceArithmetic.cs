@@ -18,26 +18,37 @@ public static class InvoiceArithmetic
     /// <summary>
     /// A credit note sent with negative amounts (its gross, else its net, below 0) as on the document: every negative
     /// total becomes positive, and each line changes sign (its quantity or unit price, whichever was negative, too), so
-    /// that a line that was a charge against the credit stays one. Other invoices are returned unchanged.
+    /// that a line that was a charge against the credit stays one. The amounts of other invoices are returned unchanged.
     /// </summary>
-    /// <param name="invoice">The invoice.</param>
-    /// <returns>The invoice with positive amounts, or the same instance.</returns>
-    public static Invoice PositiveCreditNote(Invoice invoice)
+    /// <param name="kind">The invoice's kind.</param>
+    /// <param name="amounts">Its totals, lines and allocations.</param>
+    /// <returns>The amounts made positive, or the same amounts.</returns>
+    public static InvoiceAmounts PositiveCreditNote(InvoiceKind kind, InvoiceAmounts amounts)
     {
-        ArgumentNullException.ThrowIfNull(invoice);
-        var totals = invoice.Totals;
-        if (invoice.Kind != InvoiceKind.CreditNote || (totals.Gross ?? totals.Net) is not < 0m)
+        var totals = amounts.Totals;
+        ArgumentNullException.ThrowIfNull(totals);
+        if (kind != InvoiceKind.CreditNote || (totals.Gross ?? totals.Net) is not < 0m)
         {
-            return invoice;
+            return amounts;
         }
 
-        return invoice with
+        var lines = new InvoiceLine[amounts.Lines.Count];
+        for (var i = 0; i < lines.Length; i++)
         {
-            Totals = new InvoiceTotals(
+            lines[i] = Flip(amounts.Lines[i]);
+        }
+
+        var allocations = new InvoiceAllocation[amounts.Allocations.Count];
+        for (var i = 0; i < allocations.Length; i++)
+        {
+            allocations[i] = amounts.Allocations[i] with { Amount = Abs(amounts.Allocations[i].Amount) };
+        }
+
+        return new InvoiceAmounts(
+            new InvoiceTotals(
                 Abs(totals.Net), Abs(totals.Tax), Abs(totals.Gross), Abs(totals.Paid), Abs(totals.Due), Abs(totals.MinimumDue), Abs(totals.Credited)),
-            Lines = invoice.Lines.Select(Flip).ToArray(),
-            Allocations = invoice.Allocations.Select(a => a with { Amount = Abs(a.Amount) }).ToArray(),
-        };
+            lines,
+            allocations);
     }
 
     /// <summary>Line net, tax and gross rounded to two decimals (half away from zero); amounts with fewer decimals keep their scale.</summary>
@@ -46,12 +57,26 @@ public static class InvoiceArithmetic
     public static IReadOnlyList<InvoiceLine> RoundLineAmounts(IReadOnlyList<InvoiceLine> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        if (!lines.Any(l => NeedsRounding(l.Net) || NeedsRounding(l.Tax) || NeedsRounding(l.Gross)))
+        // Loops rather than LINQ: this runs for every invoice of every adapter (no enumerator or delegate per call).
+        var first = 0;
+        while (first < lines.Count && !NeedsRounding(lines[first]))
+        {
+            first++;
+        }
+
+        if (first == lines.Count)
         {
             return lines;
         }
 
-        return lines.Select(l => l with { Net = Round(l.Net), Tax = Round(l.Tax), Gross = Round(l.Gross) }).ToArray();
+        var rounded = new InvoiceLine[lines.Count];
+        for (var i = 0; i < rounded.Length; i++)
+        {
+            var l = lines[i];
+            rounded[i] = l with { Net = Round(l.Net), Tax = Round(l.Tax), Gross = Round(l.Gross) };
+        }
+
+        return rounded;
     }
 
     /// <summary>
@@ -59,16 +84,18 @@ public static class InvoiceArithmetic
     /// discount by more than <see cref="LineTolerance"/>, and <see cref="WarningCodes.LinesMismatch"/> when the lines' net
     /// amounts (all known) differ from the header's net by more than <see cref="TotalTolerance"/>.
     /// </summary>
-    /// <param name="invoice">The invoice, with its lines' amounts rounded.</param>
+    /// <param name="lines">The lines, their amounts rounded.</param>
+    /// <param name="totals">The invoice's totals.</param>
     /// <param name="values">Where the warnings go.</param>
-    public static void CheckLines(Invoice invoice, UpstreamValues values)
+    public static void CheckLines(IReadOnlyList<InvoiceLine> lines, InvoiceTotals totals, UpstreamValues values)
     {
-        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(totals);
         ArgumentNullException.ThrowIfNull(values);
-        var lines = invoice.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
-            if (lines[i] is { Quantity: { } quantity, UnitPrice: { } price, Net: { } net } line)
+            var line = lines[i];
+            if (line is { Quantity: { } quantity, UnitPrice: { } price, Net: { } net })
             {
                 var discount = line.DiscountPercent ?? 0m;
                 var expected = quantity * price * (100m - discount) / 100m;
@@ -80,15 +107,34 @@ public static class InvoiceArithmetic
             }
         }
 
-        if (lines.Count > 0 && invoice.Totals.Net is { } headerNet && lines.All(l => l.Net.HasValue))
+        if (lines.Count > 0 && totals.Net is { } headerNet && NetSum(lines) is { } sum && Math.Abs(sum - headerNet) > TotalTolerance)
         {
-            var sum = lines.Sum(l => l.Net!.Value);
-            if (Math.Abs(sum - headerNet) > TotalTolerance)
+            values.Warn(WarningCodes.LinesMismatch, string.Create(CultureInfo.InvariantCulture,
+                $"The lines' net amounts add up to {sum}, but the invoice's net is {headerNet} (EN 16931 BR-CO-10)."));
+        }
+    }
+
+    /// <summary>
+    /// The lines' net amounts added up in order from 0, as Enumerable.Sum did (without its enumerator and delegate), or
+    /// <c>null</c> when a net is unknown: then nothing is added, so an overflow is thrown exactly when it was.
+    /// </summary>
+    private static decimal? NetSum(IReadOnlyList<InvoiceLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Net is null)
             {
-                values.Warn(WarningCodes.LinesMismatch, string.Create(CultureInfo.InvariantCulture,
-                    $"The lines' net amounts add up to {sum}, but the invoice's net is {headerNet} (EN 16931 BR-CO-10)."));
+                return null;
             }
         }
+
+        var sum = 0m;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            sum += lines[i].Net!.Value;
+        }
+
+        return sum;
     }
 
     /// <summary>
@@ -114,8 +160,16 @@ public static class InvoiceArithmetic
 
     private static decimal? Abs(decimal? amount) => amount is { } value ? Math.Abs(value) : null;
 
+    private static bool NeedsRounding(InvoiceLine line) => NeedsRounding(line.Net) || NeedsRounding(line.Tax) || NeedsRounding(line.Gross);
+
     private static bool NeedsRounding(decimal? amount) => amount is { } value && value.Scale > 2;
 
     private static decimal? Round(decimal? amount) =>
         amount is { } value && value.Scale > 2 ? Math.Round(value, 2, MidpointRounding.AwayFromZero) : amount;
 }
+
+/// <summary>The amounts <see cref="InvoiceRules.FinishAmounts"/> works on: an invoice's totals, lines and allocations.</summary>
+/// <param name="Totals">The totals.</param>
+/// <param name="Lines">The lines.</param>
+/// <param name="Allocations">The allocations.</param>
+public readonly record struct InvoiceAmounts(InvoiceTotals Totals, IReadOnlyList<InvoiceLine> Lines, IReadOnlyList<InvoiceAllocation> Allocations);

@@ -28,15 +28,16 @@ public sealed class UpstreamValues
     private const NumberStyles AmountStyles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint
         | NumberStyles.AllowExponent | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
 
-    private readonly List<InvoiceWarning> _warnings = [];
+    // Made with the first warning: most invoices have none, and one of these is made per invoice.
+    private List<InvoiceWarning>? _warnings;
 
     /// <summary>The warnings recorded so far.</summary>
-    public IReadOnlyList<InvoiceWarning> Warnings => _warnings;
+    public IReadOnlyList<InvoiceWarning> Warnings => _warnings is null ? [] : _warnings;
 
     /// <summary>Records a warning.</summary>
     /// <param name="code">The code.</param>
     /// <param name="message">The message.</param>
-    public void Warn(string code, string message) => _warnings.Add(new InvoiceWarning(code, message));
+    public void Warn(string code, string message) => (_warnings ??= []).Add(new InvoiceWarning(code, message));
 
     /// <summary>Reads a date: <c>yyyy-MM-dd</c>, or the date part of an RFC 3339 date-time, or one of <paramref name="formats"/>.</summary>
     /// <param name="field">The upstream field name, for the warning.</param>

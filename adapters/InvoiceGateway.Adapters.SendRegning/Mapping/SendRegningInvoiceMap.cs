@@ -10,14 +10,15 @@ namespace InvoiceGateway.Adapters.SendRegning.Mapping;
 /// AutoMapper's own per-call work (options and closure, plan lookup, <c>MaxDepth</c> bookkeeping), and the issue-16
 /// target (300,000 invoices/s per core) leaves no room for it (bench/results/normalization-2026-12-02b.md). The values
 /// are read in the order the profile read them, so the warnings keep their order.
-/// The status (a rule over the mapped totals), the shared checks and the raw payload are added by
-/// <see cref="SendRegningNormalizer"/>.
+/// The invoice is built once, finished: the shared rules (<see cref="InvoiceRules.FinishAmounts"/>) run on the amounts
+/// before it is built, and the status is decided from the finished totals, which gives what mapping it and then
+/// <see cref="InvoiceRules.Finish"/> gave, without the finished copy of the whole invoice.
 /// </summary>
 internal static class SendRegningInvoiceMap
 {
     private static readonly PaymentInstructions NoPayment = new();
 
-    public static Invoice Map(in SendRegningInvoicePayload s, SourceSettings settings, UpstreamValues values)
+    public static Invoice Map(in SendRegningInvoicePayload s, SourceSettings settings, UpstreamValues values, RawJson raw)
     {
         // AutoMapper read the members that match a payload member by name first, then the configured ones, each group in
         // the canonical record's order; the warnings come in that order, so the values are read in it.
@@ -39,6 +40,10 @@ internal static class SendRegningInvoiceMap
         var issueDate = values.Date("invoiceDate", s.InvoiceDate);
         var totals = Totals(in s, values);
         var issuer = Party(in s.Originator, values);
+        // The lines' values are read last, as they were when the lines were the map's last member with warnings.
+        var lines = Lines(s.Items.AsSpan(0, s.ItemCount), values);
+        // Signs first (a credit note sent negative), then the checks; the status from the amounts as on the document.
+        var amounts = InvoiceRules.FinishAmounts(kind, new InvoiceAmounts(totals, lines, []), values);
         return new Invoice
         {
             Id = Invoice.MakeId(settings.Source.Name, s.Number!),
@@ -47,13 +52,14 @@ internal static class SendRegningInvoiceMap
             Number = InvoiceRules.Text(s.Number),
             Kind = kind,
             Direction = settings.Direction,
+            Status = Status(amounts.Totals),
             IssueDate = issueDate,
             DueDate = dueDate,
             DeliveryDate = deliveryDate,
             OrderDate = orderDate,
             ReminderDate = reminderDate,
             Currency = currency,
-            Totals = totals,
+            Totals = amounts.Totals,
             Issuer = issuer,
             Recipient = recipient,
             DeliveryAddress = deliveryAddress,
@@ -62,10 +68,24 @@ internal static class SendRegningInvoiceMap
                 Order: InvoiceRules.Text(s.OrderNumber),
                 BuyerReference: InvoiceRules.Text(s.YourReference),
                 SellerReference: InvoiceRules.Text(s.OurReference)),
-            Lines = Lines(s.Items.AsSpan(0, s.ItemCount), values),
+            Allocations = amounts.Allocations,
+            Lines = amounts.Lines,
             Notes = InvoiceRules.Text(s.InvoiceText),
+            Warnings = values.Warnings.ToArray(),
+            Raw = raw,
         };
     }
+
+    /// <summary>
+    /// Nothing due → paid; something but less than the gross due → partially paid; otherwise open
+    /// (whether it is overdue is computed when served). Decided from the finished totals (signs already positive).
+    /// </summary>
+    private static InvoiceStatus Status(InvoiceTotals totals) => totals switch
+    {
+        { Due: 0m } => InvoiceStatus.Paid,
+        { Due: > 0m and var due, Gross: { } gross } when due < gross => InvoiceStatus.PartiallyPaid,
+        _ => InvoiceStatus.Open,
+    };
 
     /// <summary>total → gross, tax → tax, net = total − tax, currentBalance → due, paid = total − currentBalance.</summary>
     private static InvoiceTotals Totals(in SendRegningInvoicePayload s, UpstreamValues values)

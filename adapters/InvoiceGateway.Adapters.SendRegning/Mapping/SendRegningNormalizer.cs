@@ -105,22 +105,8 @@ internal sealed class SendRegningNormalizer(SourceSettings settings)
             throw new UpstreamException("the invoice has no 'number'.");
         }
 
-        var values = new UpstreamValues();
-        var invoice = SendRegningInvoiceMap.Map(in payload, settings, values);
-        // Signs first (a credit note sent negative), then the status from the amounts as on the document.
-        return InvoiceRules.Finish(invoice, values, RawJson.OfRead(body.Span[start..(int)reader.BytesConsumed]), Status);
+        return SendRegningInvoiceMap.Map(in payload, settings, new UpstreamValues(), RawJson.OfRead(body.Span[start..(int)reader.BytesConsumed]));
     }
-
-    /// <summary>
-    /// Nothing due → paid; something but less than the gross due → partially paid; otherwise open
-    /// (whether it is overdue is computed when served).
-    /// </summary>
-    internal static InvoiceStatus Status(InvoiceTotals totals) => totals switch
-    {
-        { Due: 0m } => InvoiceStatus.Paid,
-        { Due: > 0m and var due, Gross: { } gross } when due < gross => InvoiceStatus.PartiallyPaid,
-        _ => InvoiceStatus.Open,
-    };
 
     /// <summary>
     /// After an entry failed somewhere inside (the value starting at <paramref name="start"/>, at <paramref name="depth"/>):

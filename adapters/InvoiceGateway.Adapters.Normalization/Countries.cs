@@ -15,6 +15,12 @@ public static class Countries
 {
     private static readonly (FrozenSet<string> Alpha2, FrozenDictionary<string, string> Lookup, FrozenDictionary<string, string> AsWritten) Table = Load();
 
+    /// <summary>
+    /// The country values as the table writes them (alpha-2 codes, and each name as written, upper and lower case), for a
+    /// reader to take the table's string for such a value instead of making a new one per invoice.
+    /// </summary>
+    public static KnownText Spellings { get; } = new(Table.Alpha2.Concat(Table.AsWritten.Keys));
+
     /// <summary>The ISO 3166-1 alpha-2 code of a country code or name, or <c>null</c> when blank or not a country.</summary>
     /// <param name="value">The upstream value.</param>
     /// <returns>The upper-case alpha-2 code, or <c>null</c>.</returns>

@@ -88,7 +88,8 @@ public static class OrganizationNumbers
             }
         }
 
-        return new string(compact[..length]);
+        // The value itself when it was already compact (the usual "913456782"): no copy of it.
+        return compact[..length].SequenceEqual(value) ? value : new string(compact[..length]);
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');

@@ -11,7 +11,9 @@ namespace InvoiceGateway.Adapters.SendRegning.Payload;
 /// the page (no <see cref="JsonDocument"/> to build and walk: bench/results/normalization-sendregning-2026-12-02.md).
 /// A value of the wrong shape (an object where text is expected, text where an object is) throws
 /// <see cref="JsonException"/> without a position, which rejects the invoice as before; the reader is then somewhere
-/// inside the entry, and the caller skips what is left of it.
+/// inside the entry, and the caller skips what is left of it. Countries and the currency are read through the known
+/// sets (<see cref="Countries.Spellings"/>, <see cref="InvoiceRules.CurrencyCodes"/>): the same text, without a new
+/// string per invoice for the values every invoice repeats ("NORGE", "NOK").
 /// </summary>
 internal static class SendRegningPayloadReader
 {
@@ -69,7 +71,7 @@ internal static class SendRegningPayloadReader
                 case 13: s.CurrentBalance = UpstreamScalar.Read(ref reader, body); break;
                 case 14: s.InvoiceText = PayloadFields.Text(ref reader); break;
                 case 15: s.AccountNumber = PayloadFields.Text(ref reader); break;
-                case 16: s.Currency = PayloadFields.Text(ref reader); break;
+                case 16: s.Currency = InvoiceRules.CurrencyCodes.Text(ref reader); break;
                 case 17: s.DeliveryAddress = IsObject(ref reader, "deliveryAddress") ? DeliveryAddress(ref reader) : null; break;
                 case 18: s.Originator = IsObject(ref reader, "originator") ? Party(ref reader, body, "originator") : null; break;
                 case 19: s.Recipient = IsObject(ref reader, "recipient") ? Party(ref reader, body, "recipient") : null; break;
@@ -118,7 +120,7 @@ internal static class SendRegningPayloadReader
                 case 1: s.Address2 = PayloadFields.Text(ref reader); break;
                 case 2: s.Zip = PayloadFields.Text(ref reader); break;
                 case 3: s.City = PayloadFields.Text(ref reader); break;
-                case 4: s.Country = PayloadFields.Text(ref reader); break;
+                case 4: s.Country = Countries.Spellings.Text(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
@@ -138,7 +140,7 @@ internal static class SendRegningPayloadReader
                 case 0: s.Address = PayloadFields.Text(ref reader); break;
                 case 1: s.Zip = PayloadFields.Text(ref reader); break;
                 case 2: s.City = PayloadFields.Text(ref reader); break;
-                case 3: s.Country = PayloadFields.Text(ref reader); break;
+                case 3: s.Country = Countries.Spellings.Text(ref reader); break;
                 default: reader.Skip(); break;
             }
         }

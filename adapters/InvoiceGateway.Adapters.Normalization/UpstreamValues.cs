@@ -32,7 +32,7 @@ public sealed class UpstreamValues
     private List<InvoiceWarning>? _warnings;
 
     /// <summary>The warnings recorded so far.</summary>
-    public IReadOnlyList<InvoiceWarning> Warnings => _warnings is null ? [] : _warnings;
+    public IReadOnlyList<InvoiceWarning> Warnings => (IReadOnlyList<InvoiceWarning>?)_warnings ?? [];
 
     /// <summary>Records a warning.</summary>
     /// <param name="code">The code.</param>

@@ -15,6 +15,9 @@ public static class OrganizationNumbers
     /// </summary>
     public const string PeppolNorwayScheme = "9908";
 
+    /// <summary>The schemes above, for a reader to take these strings for an upstream's scheme value instead of a new one per party.</summary>
+    public static KnownText KnownSchemes { get; } = new([NorwayScheme, PeppolNorwayScheme]);
+
     /// <summary>
     /// Reads an organization number. Spaces, dots and dashes are dropped (<c>"976 967 631"</c> → <c>976967631</c>).
     /// A Norwegian VAT form (<c>"NO 918713867 MVA"</c>) gives the number, scheme <c>0192</c> and the VAT number

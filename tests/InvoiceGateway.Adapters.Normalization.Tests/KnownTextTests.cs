@@ -66,13 +66,15 @@ public class KnownTextTests
     }
 
     [Fact]
-    public void CountrySpellings_AndCurrencyCodes_AnswerTheirValues()
+    public void CountrySpellings_CurrencyCodes_AndSchemes_AnswerTheirValues()
     {
         var norge = Read("\"NORGE\"", Countries.Spellings);
         var no = Read("\"NO\"", Countries.Spellings);
         var nok = Read("\"NOK\"", InvoiceRules.CurrencyCodes);
+        var icd = Read("\"0192\"", OrganizationNumbers.KnownSchemes);
 
-        Assert.Equal(("NORGE", "NO", "NOK"), (norge, no, nok));
+        Assert.Equal(("NORGE", "NO", "NOK", "0192"), (norge, no, nok, icd));
+        Assert.Same(icd, Read("\"0192\"", OrganizationNumbers.KnownSchemes));
         Assert.Same(norge, Read("\"NORGE\"", Countries.Spellings));
         Assert.Same(no, Read("\"NO\"", Countries.Spellings));
         Assert.Same(nok, Read("\"NOK\"", InvoiceRules.CurrencyCodes));

@@ -11,9 +11,10 @@ namespace InvoiceGateway.Adapters.SendRegning.Payload;
 /// the page (no <see cref="JsonDocument"/> to build and walk: bench/results/normalization-sendregning-2026-12-02.md).
 /// A value of the wrong shape (an object where text is expected, text where an object is) throws
 /// <see cref="JsonException"/> without a position, which rejects the invoice as before; the reader is then somewhere
-/// inside the entry, and the caller skips what is left of it. Countries and the currency are read through the known
-/// sets (<see cref="Countries.Spellings"/>, <see cref="InvoiceRules.CurrencyCodes"/>): the same text, without a new
-/// string per invoice for the values every invoice repeats ("NORGE", "NOK").
+/// inside the entry, and the caller skips what is left of it. Countries, the currency and the scheme are read through
+/// the known sets (<see cref="Countries.Spellings"/>, <see cref="InvoiceRules.CurrencyCodes"/>,
+/// <see cref="OrganizationNumbers.KnownSchemes"/>): the same text, without a new string per invoice for the values
+/// every invoice repeats ("NORGE", "NOK", "0192").
 /// </summary>
 internal static class SendRegningPayloadReader
 {
@@ -99,7 +100,7 @@ internal static class SendRegningPayloadReader
                 case 5: s.Mobile = PayloadFields.Text(ref reader); break;
                 case 6: s.Web = PayloadFields.Text(ref reader); break;
                 case 7: s.Address = IsObject(ref reader, field + ".address") ? Address(ref reader) : null; break;
-                case 8: s.Icd = PayloadFields.Text(ref reader); break;
+                case 8: s.Icd = OrganizationNumbers.KnownSchemes.Text(ref reader); break;
                 default: reader.Skip(); break;
             }
         }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Events;
 
 namespace InvoiceGateway.Caching;
 
@@ -25,6 +27,9 @@ public sealed partial class InvoiceCache : IDisposable
     private readonly CacheMetrics _metrics;
     private readonly ConcurrentDictionary<string, Task<CachedValue>> _reads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Exception> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _keyVersions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _tagVersions = new(StringComparer.Ordinal);
+    private readonly string _keyPrefix;
     private int _redisDown;
 
     /// <summary>Creates the cache over a configured FusionCache (see <see cref="InvoiceCacheServiceCollectionExtensions.AddInvoiceCache"/>).</summary>
@@ -32,16 +37,26 @@ public sealed partial class InvoiceCache : IDisposable
     /// <param name="redis">The Redis connection of L2, backplane and locker; <see langword="null"/> for memory only.</param>
     /// <param name="time">The clock that stamps and ages values.</param>
     /// <param name="logger">The logger.</param>
-    public InvoiceCache(IFusionCache cache, IConnectionMultiplexer? redis, TimeProvider time, ILogger<InvoiceCache> logger)
+    /// <param name="keyPrefix">FusionCache's <c>CacheKeyPrefix</c>, which the keys of its events carry.</param>
+    public InvoiceCache(IFusionCache cache, IConnectionMultiplexer? redis, TimeProvider time, ILogger<InvoiceCache> logger, string keyPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(keyPrefix);
         _cache = cache;
         _redis = redis;
         _time = time;
         _logger = logger;
+        _keyPrefix = keyPrefix;
         _metrics = new CacheMetrics(this);
+
+        // Raised after the memory cache changed (set, removed, evicted, expired): what TryGetFresh answers may differ.
+        // Synchronously, before the call that changed it returns (AddInvoiceCache: EnableSyncEventHandlersExecution).
+        cache.Events.Memory.Set += OnMemoryChanged;
+        cache.Events.Memory.Remove += OnMemoryChanged;
+        cache.Events.Memory.Expire += OnMemoryChanged;
+        cache.Events.Memory.Eviction += OnMemoryChanged;
         if (redis is not null)
         {
             redis.ConnectionFailed += OnConnectionFailed;
@@ -178,6 +193,51 @@ public sealed partial class InvoiceCache : IDisposable
     }
 
     /// <summary>
+    /// Gets whether <see cref="Stamp"/> sees every change of this replica's copies: without Redis, every copy is set and
+    /// dropped in this process. With Redis another replica's write or removal reaches this one through the backplane,
+    /// which this class does not follow, so a stamp is never taken.
+    /// </summary>
+    public bool SeesEveryChange => _redis is null;
+
+    /// <summary>
+    /// A stamp of <paramref name="key"/>'s copy in this replica's memory, taken <em>before</em> the copy is read: it stays
+    /// <see cref="CacheStamp.IsCurrent"/> until the copy is set, removed, evicted or expired, or its entry's tag is
+    /// removed (<see cref="RemoveByTagAsync"/>), all of which change the stamp's counters after they happened. So a value
+    /// derived from a copy read after the stamp was taken is still what a read would give while the stamp is current and
+    /// the copy is younger than its Ttl (<see cref="IsFresh"/>). Only when <see cref="SeesEveryChange"/>.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="entry">The entry options of the key (its tag).</param>
+    /// <returns>The stamp.</returns>
+    public CacheStamp Stamp(string key, CacheEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var keyVersion = _keyVersions.GetOrAdd(key, static _ => new StrongBox<long>());
+        var tagVersion = _tagVersions.GetOrAdd(entry.Tags[0], static _ => new StrongBox<long>());
+        return new CacheStamp(keyVersion, Volatile.Read(ref keyVersion.Value), tagVersion, Volatile.Read(ref tagVersion.Value));
+    }
+
+    /// <summary>Whether a copy stored at <paramref name="storedAt"/> is younger than its Ttl now, as <see cref="TryGetFresh"/> tells it.</summary>
+    /// <param name="storedAt">When the copy was stored (<see cref="CachedValue.StoredAt"/>).</param>
+    /// <param name="entry">The entry options of its key.</param>
+    /// <returns>Whether it is fresh.</returns>
+    public bool IsFresh(DateTimeOffset storedAt, CacheEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return _time.GetUtcNow() - storedAt < entry.Policy.Ttl;
+    }
+
+    /// <summary>Counts <paramref name="count"/> hits, as that many <see cref="TryGetFresh"/> hits are counted.</summary>
+    /// <param name="count">The number of copies answered from memory.</param>
+    public void CountHits(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _metrics.Record(CacheState.Hit);
+        }
+    }
+
+    /// <summary>
     /// Drops everything tagged <paramref name="tag"/> (a source's list and details): in this replica's memory, in
     /// Redis and, through the backplane, in every other replica's memory.
     /// </summary>
@@ -198,7 +258,15 @@ public sealed partial class InvoiceCache : IDisposable
 
         if (_redis is null)
         {
-            await _cache.RemoveByTagAsync(tag, token: ct).ConfigureAwait(false);
+            try
+            {
+                await _cache.RemoveByTagAsync(tag, token: ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                Changed(_tagVersions, tag); // after the removal (also a cancelled one: part of it may have run)
+            }
+
             return InvalidationReach.All;
         }
 
@@ -213,6 +281,10 @@ public sealed partial class InvoiceCache : IDisposable
             // The memory part ran before Redis was asked; auto-recovery retries the rest.
             await _cache.RemoveByTagAsync(tag, LocalRemoval, ct).ConfigureAwait(false);
             return InvalidationReach.Local;
+        }
+        finally
+        {
+            Changed(_tagVersions, tag);
         }
 
         return await PingAsync(ct).ConfigureAwait(false) ? InvalidationReach.All : InvalidationReach.Local;
@@ -248,7 +320,27 @@ public sealed partial class InvoiceCache : IDisposable
             _redis.ConnectionRestored -= OnConnectionRestored;
         }
 
+        _cache.Events.Memory.Set -= OnMemoryChanged;
+        _cache.Events.Memory.Remove -= OnMemoryChanged;
+        _cache.Events.Memory.Expire -= OnMemoryChanged;
+        _cache.Events.Memory.Eviction -= OnMemoryChanged;
         _metrics.Dispose();
+    }
+
+    private static void Changed(ConcurrentDictionary<string, StrongBox<long>> versions, string key)
+    {
+        if (versions.TryGetValue(key, out var version))
+        {
+            Interlocked.Increment(ref version.Value);
+        }
+    }
+
+    // Only keys somebody stamped have a counter; the event's key carries FusionCache's prefix.
+    private void OnMemoryChanged(object? sender, FusionCacheEntryEventArgs e)
+    {
+        var key = e.Key;
+        Changed(_keyVersions, key.StartsWith(_keyPrefix, StringComparison.Ordinal) ? key[_keyPrefix.Length..] : key);
+        Changed(_keyVersions, key);
     }
 
     // Logged once per transition, never per request: the client raises one event per connection (commands, subscriptions).
@@ -400,6 +492,16 @@ public sealed partial class InvoiceCache : IDisposable
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Refresh of {Tag} reached only this replica ({Reason}); the others are told when Redis is back")]
     private static partial void LogRemovalLocal(ILogger logger, string tag, string reason);
+}
+
+/// <summary>
+/// What <see cref="InvoiceCache.Stamp"/> saw of a key's copy: the counters of its key and its tag. Current while neither
+/// changed.
+/// </summary>
+public readonly record struct CacheStamp(StrongBox<long> Key, long KeySeen, StrongBox<long> Tag, long TagSeen)
+{
+    /// <summary>Gets whether the key's copy was neither set, removed, evicted nor expired, nor its tag removed, since.</summary>
+    public bool IsCurrent => Volatile.Read(ref Key.Value) == KeySeen && Volatile.Read(ref Tag.Value) == TagSeen;
 }
 
 /// <summary>How far a removal reached.</summary>

@@ -33,7 +33,8 @@ public static class InvoiceCacheServiceCollectionExtensions
             sp.GetRequiredService<IFusionCache>(),
             sp.GetService<IConnectionMultiplexer>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<InvoiceCache>>()));
+            sp.GetRequiredService<ILogger<InvoiceCache>>(),
+            options.KeyPrefix));
         return services;
     }
 
@@ -81,6 +82,9 @@ public static class InvoiceCacheServiceCollectionExtensions
             FactorySyntheticTimeoutsLogLevel = LogLevel.Debug,
             FailSafeActivationLogLevel = LogLevel.Debug,
             ReThrowOriginalExceptions = true,
+            // InvoiceCache.Stamp counts the memory cache's changes from its events, which must have happened when
+            // the call that made them returns: run the handlers (one counter increment) on the caller's thread.
+            EnableSyncEventHandlersExecution = true,
         };
 
         var cache = new FusionCache(fusion, memory, loggers.CreateLogger<FusionCache>());

@@ -99,6 +99,34 @@ public sealed class InvoiceCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Stamp_StaysCurrentUntilItsCopyIsSetOrItsTagRemoved_AndIsFreshOnlyWithinTtl()
+    {
+        const string key = "src:goscore:list";
+        Assert.True(Cache.SeesEveryChange);
+        var cold = Cache.Stamp(key, KeptWarm);
+        var other = Cache.Stamp(Key, Entry); // another source's list
+        var first = await Cache.GetOrReadAsync(key, KeptWarm, _upstream.Answer(key), Ct);
+        Assert.False(cold.IsCurrent); // stored after the stamp
+
+        var stamp = Cache.Stamp(key, KeptWarm);
+        Assert.True(Cache.TryGetFresh<Invoices>(key, KeptWarm, out _));
+        Assert.True((await Cache.GetOrReadAsync(key, KeptWarm, _upstream.Answer(key), Ct)).State == CacheState.Hit);
+        Assert.True(stamp.IsCurrent); // reads change nothing
+        Assert.True(Cache.IsFresh(first.Value.StoredAt, KeptWarm));
+
+        await Cache.ReadAgainAsync(key, KeptWarm, _upstream.Answer(key), Ct);
+        Assert.False(stamp.IsCurrent);
+
+        stamp = Cache.Stamp(key, KeptWarm);
+        await Cache.RemoveByTagAsync(CacheEntry.SourceTag("goscore"), Ct);
+        Assert.False(stamp.IsCurrent);
+        Assert.True(other.IsCurrent); // neither the other key's copy nor its tag changed
+
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(DateTimeOffset.UtcNow - first.Value.StoredAt > TimeSpan.FromMilliseconds(250)), TimeSpan.FromSeconds(5)));
+        Assert.False(Cache.IsFresh(first.Value.StoredAt, KeptWarm));
+    }
+
+    [Fact]
     public async Task GetOrReadAsync_WhenTheReadFailsAfterTtl_AnswersTheCopyAsStaleWithTheError()
     {
         const string key = "src:goscore:list";

@@ -41,6 +41,85 @@ internal sealed partial class InvoiceAggregator(SourceRefresher refresher, Invoi
         return pending is null ? ValueTask.FromResult(outcomes) : new ValueTask<SourceOutcome[]>(JoinAsync(outcomes, pending));
     }
 
+    /// <summary>
+    /// Stamps of the lists <see cref="ReadListsAsync"/> is about to read (the queried ones of <paramref name="readable"/>),
+    /// taken before it reads them (<see cref="InvoiceCache.Stamp"/>); <c>null</c> when the stamps could not tell every
+    /// change (Redis) or reads are traced (their spans come from the reads).
+    /// </summary>
+    public CacheStamp?[]? StampLists(IReadOnlyList<SourceRuntime> readable, IReadOnlySet<string>? requested)
+    {
+        if (!cache.SeesEveryChange || UpstreamTracing.IsEnabled || CacheTracing.IsEnabled)
+        {
+            return null;
+        }
+
+        var stamps = new CacheStamp?[readable.Count];
+        for (var i = 0; i < readable.Count; i++)
+        {
+            var source = readable[i];
+            if (requested is null || requested.Contains(source.Name))
+            {
+                stamps[i] = cache.Stamp(source.ListCacheKey, source.CacheEntries.List);
+            }
+        }
+
+        return stamps;
+    }
+
+    /// <summary>
+    /// What <see cref="ReadListsAsync"/> read from memory, as the stamps taken before it (<see cref="StampLists"/>) saw
+    /// the copies: <c>null</c> unless every queried list was answered from memory (ok, a hit, under a millisecond).
+    /// </summary>
+    public ListsRead? ListsReadFromMemory(IReadOnlyList<SourceRuntime> readable, SourceOutcome[] outcomes, CacheStamp?[] stamps)
+    {
+        var reads = new List<ListRead>(outcomes.Length);
+        var stripped = new SourceOutcome[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var outcome = outcomes[i];
+            if (outcome.State == SourceState.Skipped && stamps[i] is null)
+            {
+                stripped[i] = outcome;
+                continue;
+            }
+
+            if (stamps[i] is not { } stamp
+                || outcome is not { State: SourceState.Ok, Error: null, DurationMs: 0, Cache: CacheState.Hit, Snapshot: { } snapshot })
+            {
+                return null;
+            }
+
+            reads.Add(new ListRead(stamp, snapshot.StoredAt, readable[i].CacheEntries.List));
+            stripped[i] = outcome with { Snapshot = null }; // kept for metrics only: never a snapshot (see ListPageCache)
+        }
+
+        return new ListsRead([.. reads], stripped, Array.TrueForAll(outcomes, o => o.IsComplete));
+    }
+
+    /// <summary>
+    /// Whether reading the lists of <paramref name="read"/> again would answer the same copies, from memory: none was
+    /// set, removed, evicted or expired since, nor its tag removed, and each is still younger than its Ttl; nobody
+    /// traces reads. Counted as the cache hits those reads would be.
+    /// </summary>
+    public bool StillAnswers(ListsRead read)
+    {
+        if (UpstreamTracing.IsEnabled || CacheTracing.IsEnabled)
+        {
+            return false;
+        }
+
+        foreach (var list in read.Lists)
+        {
+            if (!list.Stamp.IsCurrent || !cache.IsFresh(list.StoredAt, list.Entry))
+            {
+                return false;
+            }
+        }
+
+        cache.CountHits(read.Lists.Length);
+        return true;
+    }
+
     private static async Task<SourceOutcome[]> JoinAsync(SourceOutcome[] outcomes, Task<SourceOutcome>?[] pending)
     {
         for (var i = 0; i < pending.Length; i++)
@@ -212,3 +291,12 @@ internal sealed partial class InvoiceAggregator(SourceRefresher refresher, Invoi
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading source {Source} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string source);
 }
+
+/// <summary>One list read from memory: its stamp before the read, when its copy was stored, its entry (Ttl).</summary>
+internal readonly record struct ListRead(CacheStamp Stamp, DateTimeOffset StoredAt, CacheEntry Entry);
+
+/// <summary>
+/// The lists of a request answered from memory (<see cref="InvoiceAggregator.ListsReadFromMemory"/>): their reads, the
+/// outcomes without their snapshots (for the counters) and whether the answer was complete.
+/// </summary>
+internal sealed record ListsRead(ListRead[] Lists, SourceOutcome[] Outcomes, bool Complete);

@@ -17,6 +17,7 @@ internal sealed class InvoiceListResult : IResult
     private readonly byte[] _page;
     private readonly IReadOnlyList<SourceOutcome> _outcomes;
     private readonly bool _whole;
+    private readonly bool? _complete;
 
     /// <summary>A page (<see cref="Page"/>) to which this request's sources' part is added.</summary>
     public InvoiceListResult(byte[] page, IReadOnlyList<SourceOutcome> outcomes)
@@ -24,17 +25,21 @@ internal sealed class InvoiceListResult : IResult
     {
     }
 
-    private InvoiceListResult(byte[] body, IReadOnlyList<SourceOutcome> outcomes, bool whole)
+    private InvoiceListResult(byte[] body, IReadOnlyList<SourceOutcome> outcomes, bool whole, bool? complete = null)
     {
         _page = body;
         _outcomes = outcomes;
         _whole = whole;
+        _complete = complete;
     }
 
-    public bool Complete => _outcomes.All(o => o.IsComplete);
+    public bool Complete => _complete ?? _outcomes.All(o => o.IsComplete);
 
     /// <summary>A whole body (<see cref="Body"/>) for these outcomes, sent as it is.</summary>
     public static InvoiceListResult Whole(byte[] body, IReadOnlyList<SourceOutcome> outcomes) => new(body, outcomes, whole: true);
+
+    /// <summary>A whole body answered before (<see cref="ListPageCache.TryGetLast"/>), sent as it is.</summary>
+    public static InvoiceListResult Whole(byte[] body, ListsRead read) => new(body, read.Outcomes, whole: true, read.Complete);
 
     /// <summary>The page and the sources' part of <paramref name="outcomes"/>: a whole body.</summary>
     public static byte[] Body(byte[] page, IReadOnlyList<SourceOutcome> outcomes)

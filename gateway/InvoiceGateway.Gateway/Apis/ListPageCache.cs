@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 using InvoiceGateway.Gateway.Aggregation;
+using InvoiceGateway.Gateway.Sources;
 
 namespace InvoiceGateway.Gateway.Apis;
 
@@ -24,6 +26,7 @@ internal sealed class ListPageCache
     private static long s_lastNumber;
 
     private readonly ConcurrentDictionary<string, byte[]> _pages = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<IReadOnlyList<SourceRuntime>, StrongBox<LastAnswer?>> _last = [];
     private long _bytes;
 
     /// <summary>
@@ -62,6 +65,37 @@ internal sealed class ListPageCache
     public static bool IsPlain(SourceOutcome outcome) =>
         outcome is { State: SourceState.Ok, Error: null, DurationMs: 0 } or { State: SourceState.Skipped };
 
+    /// <summary>
+    /// The whole body last answered to <paramref name="readable"/> (one caller's readable sources, see
+    /// <see cref="GatewayContext.ReadableAsync"/>: a new list whenever the caller's tenant's sources change) for
+    /// <paramref name="queryString"/> on <paramref name="today"/>, with what it was read from; <c>null</c> when it was
+    /// another query, or its body is no longer held by this cache. The caller checks that the lists read are still the
+    /// copies a read would answer (<see cref="InvoiceAggregator.StillAnswers"/>) before serving it: then it is the body
+    /// the request would build, found without reading the lists, parsing the query or building the key.
+    /// </summary>
+    public bool TryGetLast(IReadOnlyList<SourceRuntime> readable, string? queryString, DateOnly today, [NotNullWhen(true)] out LastAnswer? last, [NotNullWhen(true)] out byte[]? body)
+    {
+        body = null;
+        if (_last.TryGetValue(readable, out var box) && box.Value is { } kept
+            && kept.Day == today.DayNumber && string.Equals(kept.QueryString, queryString, StringComparison.Ordinal)
+            && kept.Body.TryGetTarget(out body))
+        {
+            last = kept;
+            return true;
+        }
+
+        last = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="body"/> as the last answer to <paramref name="readable"/> for <paramref name="queryString"/>
+    /// (one per caller's sources: an app asking for one list again and again). The body is held weakly: what holds it is
+    /// this cache's pages (<see cref="MaxBytes"/>), so the last answers add no bytes of their own, and no snapshot.
+    /// </summary>
+    public void KeepLast(IReadOnlyList<SourceRuntime> readable, string? queryString, DateOnly today, ListsRead read, byte[] body) =>
+        _last.GetOrCreateValue(readable).Value = new LastAnswer(queryString, today.DayNumber, read, new WeakReference<byte[]>(body));
+
     public bool TryGet(string key, out byte[] page) => _pages.TryGetValue(key, out page!);
 
     public void Add(string key, byte[] page)
@@ -77,3 +111,6 @@ internal sealed class ListPageCache
     private static long NumberOf(SourceSnapshot snapshot) =>
         Numbers.GetValue(snapshot, static _ => new StrongBox<long>(Interlocked.Increment(ref s_lastNumber))).Value;
 }
+
+/// <summary>A whole list body answered before (<see cref="ListPageCache.TryGetLast"/>), with what it was read from.</summary>
+internal sealed record LastAnswer(string? QueryString, int Day, ListsRead Read, WeakReference<byte[]> Body);

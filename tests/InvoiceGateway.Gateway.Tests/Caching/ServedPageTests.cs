@@ -1,4 +1,5 @@
 using System.Net;
+using InvoiceGateway.Caching;
 using InvoiceGateway.Gateway.Tests.Infrastructure;
 using InvoiceGateway.Gateway.Tests.Sync;
 using InvoiceGateway.Sandbox;
@@ -16,8 +17,10 @@ public sealed class ServedPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task List_SamePageAskedAgain_AfterTheSourceWasReadAgain_ServesTheNewData()
+    [Theory]
+    [InlineData("read again")] // a no-cache request, or the sync: the copy is replaced
+    [InlineData("dropped")] // by tag: a refresh, a deleted connection, another replica's refresh
+    public async Task List_SamePageAskedAgain_AfterTheSourceWasReadAgainOrDropped_ServesTheNewData(string how)
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { InvoicesPerSource = 3 }, cancellationToken: Ct);
         await using var gateway = await GatewayServer.StartAsync(
@@ -27,13 +30,21 @@ public sealed class ServedPageTests
         var again = await gateway.Client.GetPageAsync(url);
         Assert.Equal(before["data"]!.ToJsonString(), again["data"]!.ToJsonString());
         Assert.Equal(before["next"]?.ToJsonString(), again["next"]?.ToJsonString());
+        Assert.Equal(again.ToJsonString(), (await gateway.Client.GetPageAsync(url)).ToJsonString()); // the answer kept for this caller
 
         await sandbox.ChangeAsync(HttpMethod.Patch, "_sandbox/data/goscore/invoices/8599002184", """{"amount":4321.5}""");
-        await gateway.Client.GetPageAsync(url, noCache: true);
+        if (how == "read again")
+        {
+            await gateway.Client.GetPageAsync(url, noCache: true);
+        }
+        else
+        {
+            var reach = await gateway.Services.GetRequiredService<InvoiceCache>().RemoveByTagAsync(CacheEntry.SourceTag("goscore"), Ct);
+            Assert.Equal(InvalidationReach.All, reach);
+        }
+
         var after = await gateway.Client.GetPageAsync(url);
 
-        decimal GrossOf(System.Text.Json.Nodes.JsonObject page) =>
-            page["data"]!.AsArray().Single(i => i.Str("id") == "goscore:8599002184")!["totals"]!["gross"]!.GetValue<decimal>();
         Assert.NotEqual(4321.5m, GrossOf(before));
         Assert.Equal(4321.5m, GrossOf(after));
         Assert.Equal(before["data"]!.AsArray().Count, after["data"]!.AsArray().Count);
@@ -64,6 +75,9 @@ public sealed class ServedPageTests
         Assert.NotEqual(etag, nextETag);
         Assert.Equal(HttpStatusCode.NotModified, (await DetailAsync(gateway.Client, id, nextETag)).Status);
     }
+
+    private static decimal GrossOf(System.Text.Json.Nodes.JsonObject page) =>
+        page["data"]!.AsArray().Single(i => i.Str("id") == "goscore:8599002184")!["totals"]!["gross"]!.GetValue<decimal>();
 
     private static async Task<(string ETag, HttpStatusCode Status)> DetailAsync(HttpClient client, string id, string? ifNoneMatch)
     {

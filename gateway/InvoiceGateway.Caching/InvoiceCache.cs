@@ -327,9 +327,9 @@ public sealed partial class InvoiceCache : IDisposable
         _metrics.Dispose();
     }
 
-    private static void Changed(ConcurrentDictionary<string, StrongBox<long>> versions, string key)
+    private static void Changed(ConcurrentDictionary<string, StrongBox<long>> versions, ReadOnlySpan<char> key)
     {
-        if (versions.TryGetValue(key, out var version))
+        if (versions.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var version))
         {
             Interlocked.Increment(ref version.Value);
         }
@@ -338,8 +338,12 @@ public sealed partial class InvoiceCache : IDisposable
     // Only keys somebody stamped have a counter; the event's key carries FusionCache's prefix.
     private void OnMemoryChanged(object? sender, FusionCacheEntryEventArgs e)
     {
-        var key = e.Key;
-        Changed(_keyVersions, key.StartsWith(_keyPrefix, StringComparison.Ordinal) ? key[_keyPrefix.Length..] : key);
+        var key = e.Key.AsSpan();
+        if (key.StartsWith(_keyPrefix, StringComparison.Ordinal))
+        {
+            Changed(_keyVersions, key[_keyPrefix.Length..]);
+        }
+
         Changed(_keyVersions, key);
     }
 

@@ -140,7 +140,8 @@ internal static class InvoicesApi
         GatewayContext gateway, IReadOnlyList<SourceRuntime> readable, string? queryString, DateOnly today,
         SourceOutcome[] outcomes, CacheStamp?[]? stamps, byte[] body)
     {
-        if (stamps is not null && gateway.Aggregator.ListsReadFromMemory(readable, outcomes, stamps) is { } read)
+        // Not for a caller with no sources: their (empty) list of readable sources may be one shared array.
+        if (stamps is not null && readable.Count > 0 && gateway.Aggregator.ListsReadFromMemory(readable, outcomes, stamps) is { } read)
         {
             gateway.Pages.KeepLast(readable, queryString, today, read, body);
         }
